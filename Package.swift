@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "costledger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "costledger", targets: ["costledger"]),
+        .library(name: "Pricing", targets: ["Pricing"]),
+        .library(name: "CostLedger", targets: ["CostLedger"]),
+        .library(name: "BudgetEngine", targets: ["BudgetEngine"]),
+        .library(name: "Optimizer", targets: ["Optimizer"]),
+        .library(name: "Reports", targets: ["Reports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries: libcsv (no pkg-config file) and SQLite.
+        .systemLibrary(name: "CCSV", path: "Sources/CCSV"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
+
+        .target(name: "CSVCodec", dependencies: ["CCSV"], swiftSettings: swiftSettings),
+        .target(name: "Pricing", dependencies: ["CSVCodec"], swiftSettings: swiftSettings),
+        .target(
+            name: "CostLedger",
+            dependencies: ["Pricing", "CSQLite", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "BudgetEngine", dependencies: ["CostLedger", "Pricing", "CSVCodec"], swiftSettings: swiftSettings),
+        .target(name: "Optimizer", dependencies: ["BudgetEngine", "CostLedger", "Pricing"], swiftSettings: swiftSettings),
+        .target(
+            name: "Reports",
+            dependencies: ["Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "costledger",
+            dependencies: [
+                "Reports", "CostLedger", "Pricing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "PricingTests", dependencies: ["Pricing"], swiftSettings: swiftSettings),
+        .testTarget(name: "CostLedgerTests", dependencies: ["CostLedger", "Pricing"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["CostLedger", "Pricing"], swiftSettings: swiftSettings),
+    ]
+)

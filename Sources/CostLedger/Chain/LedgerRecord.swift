@@ -1,0 +1,82 @@
+import Crypto
+import Pricing
+
+/// A stored event with what the ledger computed for it.
+public struct LedgerRecord: Sendable, Hashable {
+    /// The 1-based position in the ledger; the order events were accepted in.
+    public var sequence: Int64
+    public var event: UsageEvent
+    public var pricing: EventPricing
+    /// SHA-256 over the previous record's hash and this record's ``chainBytes``.
+    public var hash: ChainHash
+
+    public init(sequence: Int64, event: UsageEvent, pricing: EventPricing, hash: ChainHash) {
+        self.sequence = sequence
+        self.event = event
+        self.pricing = pricing
+        self.hash = hash
+    }
+
+    /// Builds the record that follows `previous` in the chain.
+    public init(sequence: Int64, event: UsageEvent, canonical: [UInt8], pricing: EventPricing, previous: ChainHash) {
+        self.sequence = sequence
+        self.event = event
+        self.pricing = pricing
+        self.hash = previous.next(sequence: sequence, canonicalEvent: canonical, pricing: pricing)
+    }
+}
+
+/// What pricing decided for one stored event.
+public struct EventPricing: Sendable, Hashable {
+    public var cost: Money
+    /// The price row used (`provider/model@date`, `service/operation@date`); nil when none applied.
+    public var priceReference: String?
+    /// Priced by a fallback row (LLM) — the figure is an estimate.
+    public var estimated: Bool
+    /// An API call that fell inside its free quota.
+    public var freeQuota: Bool
+
+    public init(cost: Money, priceReference: String?, estimated: Bool, freeQuota: Bool) {
+        self.cost = cost
+        self.priceReference = priceReference
+        self.estimated = estimated
+        self.freeQuota = freeQuota
+    }
+}
+
+/// A SHA-256 digest in the ledger's hash chain.
+public struct ChainHash: Sendable, Hashable, CustomStringConvertible {
+    public var bytes: [UInt8]
+
+    /// The hash that precedes the first record.
+    public static let genesis = ChainHash(bytes: [UInt8](repeating: 0, count: 32))
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// The hash of the record that follows this one.
+    public func next(sequence: Int64, canonicalEvent: [UInt8], pricing: EventPricing) -> ChainHash {
+        var hasher = SHA256()
+        hasher.update(data: bytes)
+        hasher.update(data: canonicalEvent)
+        var trailer: [UInt8] = []
+        trailer.reserveCapacity(96)
+        trailer.append(contentsOf: "\nsequence=\(sequence);cost_nanos=\(pricing.cost.nanos);price=".utf8)
+        trailer.append(contentsOf: (pricing.priceReference ?? "").utf8)
+        trailer.append(contentsOf: ";estimated=\(pricing.estimated);free_quota=\(pricing.freeQuota)".utf8)
+        hasher.update(data: trailer)
+        return ChainHash(bytes: Array(hasher.finalize()))
+    }
+
+    /// Lowercase hex.
+    public var description: String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

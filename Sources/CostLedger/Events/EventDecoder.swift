@@ -1,0 +1,182 @@
+import Pricing
+
+/// Turns the JSON text of one event into a validated ``UsageEvent``, or an ``EventError``.
+public struct EventDecoder: Sendable {
+    /// The largest event accepted, in bytes of JSON.
+    public static let maxEventBytes = 16 * 1024
+    /// The largest token count accepted in any token field.
+    public static let maxTokens: Int64 = 100_000_000
+    /// The largest `units` accepted.
+    public static let maxUnits: Int64 = 1_000_000
+    /// How far ahead of the clock a timestamp may be.
+    public static let futureTolerance: Int64 = 3_600_000
+
+    /// Events later than this instant are `timestamp_in_future`.
+    public var latestAccepted: Timestamp
+
+    /// A decoder that judges timestamps against `now`.
+    public init(now: Timestamp = .now()) {
+        latestAccepted = Timestamp(millis: now.millis + Self.futureTolerance)
+    }
+
+    /// Decodes and validates one event.
+    /// - Throws: ``EventError`` with the first problem found.
+    public func decode(_ json: UnsafeRawBufferPointer) throws(EventError) -> UsageEvent {
+        guard json.count <= Self.maxEventBytes else {
+            throw EventError(.invalidValue, "the event is \(json.count) bytes of JSON, above the limit of \(Self.maxEventBytes)")
+        }
+        let fields: [EventField: JSONFieldScanner.ScannedValue]
+        do {
+            switch try JSONFieldScanner.scan(json) {
+            case .object(let scanned): fields = scanned
+            case .notObject: throw EventError(.invalidType, "an event must be a JSON object")
+            }
+        } catch let error as JSONFieldScanner.SyntaxError {
+            throw EventError(.invalidJSON, "not JSON: \(error.message) at byte \(error.offset)")
+        } catch let error as EventError {
+            throw error
+        } catch {
+            throw EventError(.invalidJSON, "not JSON")
+        }
+        var reader = FieldReader(fields: fields)
+        return try reader.event(latestAccepted: latestAccepted)
+    }
+
+    /// Decodes one event from its JSON text.
+    public func decode(_ json: String) throws(EventError) -> UsageEvent {
+        var json = json
+        let result = json.withUTF8 { buffer in
+            Result { () throws(EventError) -> UsageEvent in try decode(UnsafeRawBufferPointer(buffer)) }
+        }
+        return try result.get()
+    }
+}
+
+/// Reads typed fields out of a scanned object, in the contract's validation order.
+private struct FieldReader {
+    let fields: [EventField: JSONFieldScanner.ScannedValue]
+    var id: String?
+
+    init(fields: [EventField: JSONFieldScanner.ScannedValue]) {
+        self.fields = fields
+    }
+
+    mutating func event(latestAccepted: Timestamp) throws(EventError) -> UsageEvent {
+        id = try identifier(.id)
+        let kind: EventKind
+        switch fields[.kind] ?? .null {
+        case .null: throw fail(.missingField, "kind is required")
+        case .string(let text):
+            guard let known = EventKind(rawValue: text) else {
+                throw fail(.unknownKind, "kind must be \"llm\" or \"api\"")
+            }
+            kind = known
+        default: throw fail(.invalidType, "kind must be a string")
+        }
+        let timestamp: Timestamp
+        switch fields[.timestamp] ?? .null {
+        case .null: throw fail(.missingField, "timestamp is required")
+        case .string(let text):
+            guard let parsed = Timestamp(rfc3339: text) else {
+                throw fail(.invalidTimestamp, "timestamp must be RFC 3339 with a date, a time and an offset")
+            }
+            timestamp = parsed
+        default: throw fail(.invalidType, "timestamp must be a string")
+        }
+        let tenantID = try identifier(.tenantID)
+        let worker = try identifier(.worker)
+        let operation = try identifier(.operation)
+        let conversationID = try optionalIdentifier(.conversationID)
+        let usage: UsageEvent.Usage
+        switch kind {
+        case .llm:
+            let provider = try identifier(.provider)
+            let model = try identifier(.model)
+            let tokens = LLMUsage(
+                inputTokens: try count(.inputTokens, range: 0...EventDecoder.maxTokens, default: nil),
+                outputTokens: try count(.outputTokens, range: 0...EventDecoder.maxTokens, default: nil),
+                cachedTokens: try count(.cachedTokens, range: 0...EventDecoder.maxTokens, default: 0),
+                cacheWriteTokens: try count(.cacheWriteTokens, range: 0...EventDecoder.maxTokens, default: 0),
+                batch: try bool(.batch, default: false))
+            let fingerprint = try optionalIdentifier(.promptFingerprint)
+            let status = try status(required: false)
+            if tokens.cachedTokens + tokens.cacheWriteTokens > tokens.inputTokens {
+                throw fail(.cachedExceedsInput, "cached_tokens + cache_write_tokens exceed input_tokens")
+            }
+            usage = .llm(LLMCall(provider: provider, model: model, tokens: tokens, promptFingerprint: fingerprint, status: status))
+        case .api:
+            let service = try identifier(.service)
+            let units = try count(.units, range: 1...EventDecoder.maxUnits, default: 1)
+            let status = try status(required: true)
+            let requestKey = try optionalIdentifier(.requestKey)
+            usage = .api(APICall(service: service, units: units, status: status, requestKey: requestKey))
+        }
+        if timestamp > latestAccepted {
+            throw fail(.timestampInFuture, "timestamp is more than 1 hour ahead of the server's clock")
+        }
+        return UsageEvent(
+            id: id ?? "", timestamp: timestamp, tenantID: tenantID, worker: worker, operation: operation,
+            conversationID: conversationID, usage: usage)
+    }
+
+    private func fail(_ code: EventError.Code, _ message: String) -> EventError {
+        EventError(code, message, eventID: id)
+    }
+
+    private func identifier(_ field: EventField) throws(EventError) -> String {
+        guard let value = try optionalIdentifier(field) else {
+            throw fail(.missingField, "\(field.rawValue) is required")
+        }
+        return value
+    }
+
+    private func optionalIdentifier(_ field: EventField) throws(EventError) -> String? {
+        switch fields[field] ?? .null {
+        case .null: return nil
+        case .string(let text):
+            guard isIdentifier(text) else {
+                throw fail(.invalidValue, "\(field.rawValue) must be 1–128 characters of [A-Za-z0-9._:/@+-], starting with a letter or digit")
+            }
+            return text
+        default:
+            throw fail(.invalidType, "\(field.rawValue) must be a string")
+        }
+    }
+
+    private func count(_ field: EventField, range: ClosedRange<Int64>, default fallback: Int64?) throws(EventError) -> Int64 {
+        switch fields[field] ?? .null {
+        case .null:
+            guard let fallback else { throw fail(.missingField, "\(field.rawValue) is required") }
+            return fallback
+        case .integer(let value) where range.contains(value):
+            return value
+        case .integer, .hugeInteger:
+            throw fail(.invalidValue, "\(field.rawValue) must be between \(range.lowerBound) and \(range.upperBound)")
+        default:
+            throw fail(.invalidType, "\(field.rawValue) must be an integer")
+        }
+    }
+
+    private func bool(_ field: EventField, default fallback: Bool) throws(EventError) -> Bool {
+        switch fields[field] ?? .null {
+        case .null: return fallback
+        case .bool(let value): return value
+        default: throw fail(.invalidType, "\(field.rawValue) must be true or false")
+        }
+    }
+
+    private func status(required: Bool) throws(EventError) -> CallStatus {
+        switch fields[.status] ?? .null {
+        case .null:
+            if required { throw fail(.missingField, "status is required") }
+            return .success
+        case .string(let text):
+            guard let status = CallStatus(rawValue: text) else {
+                throw fail(.invalidValue, "status must be \"success\" or \"error\"")
+            }
+            return status
+        default:
+            throw fail(.invalidType, "status must be a string")
+        }
+    }
+}

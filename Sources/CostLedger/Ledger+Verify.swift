@@ -1,0 +1,56 @@
+import Pricing
+
+/// The result of re-walking the ledger.
+public struct VerificationReport: Sendable, Hashable {
+    /// Events checked (all of them when the ledger is sound).
+    public var checked: Int64
+    /// The first record that breaks the ledger, if any.
+    public var failure: Failure?
+
+    public struct Failure: Sendable, Hashable, CustomStringConvertible {
+        public var sequence: Int64
+        public var reason: String
+        public var description: String { "sequence \(sequence): \(reason)" }
+    }
+
+    public var isSound: Bool { failure == nil }
+}
+
+extension Ledger {
+    /// Re-walks the whole ledger: sequence numbers, the hash chain, and every stored cost,
+    /// re-priced with the current price table and the free quotas replayed in ledger order.
+    public func verify(progress: ((Int64) -> Void)? = nil) throws -> VerificationReport {
+        var expectedSequence: Int64 = 1
+        var previous = ChainHash.genesis
+        var quotaCounts: [QuotaPool: Int64] = [:]
+        var failure: VerificationReport.Failure?
+        struct Stop: Error {}
+        do {
+            try store.forEachRecord(.all) { record in
+                func fail(_ reason: String) throws -> Never {
+                    failure = .init(sequence: record.sequence, reason: reason)
+                    throw Stop()
+                }
+                if record.sequence != expectedSequence {
+                    failure = .init(
+                        sequence: expectedSequence,
+                        reason: "sequence number missing (next stored is \(record.sequence))")
+                    throw Stop()
+                }
+                let expectedHash = previous.next(
+                    sequence: record.sequence, canonicalEvent: record.event.canonicalBytes, pricing: record.pricing)
+                if expectedHash != record.hash { try fail("hash does not match the chain: the row was altered") }
+                let (pricing, pool) = pricer.price(record.event) { quotaCounts[$0, default: 0] }
+                if pricing != record.pricing {
+                    try fail("stored cost \(record.pricing.cost) (\(record.pricing.priceReference ?? "no price row")) "
+                        + "differs from the re-priced \(pricing.cost) (\(pricing.priceReference ?? "no price row"))")
+                }
+                if let pool { quotaCounts[pool, default: 0] += 1 }
+                previous = record.hash
+                expectedSequence += 1
+                if expectedSequence % 1_000_000 == 0 { progress?(expectedSequence - 1) }
+            }
+        } catch is Stop {}
+        return VerificationReport(checked: expectedSequence - 1, failure: failure)
+    }
+}

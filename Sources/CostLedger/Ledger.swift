@@ -1,0 +1,82 @@
+import Pricing
+
+/// The append-only ledger: prices events, chains them and stores them, idempotently.
+///
+/// All of the ledger's rules live here, above the store: pricing at the event's timestamp,
+/// free quota consumed in ledger order, the hash chain, duplicates versus `id_conflict`.
+public struct Ledger {
+    public let store: any LedgerStore
+    public let pricer: EventPricer
+
+    public init(store: any LedgerStore, prices: PriceTable) {
+        self.store = store
+        self.pricer = EventPricer(prices: prices)
+    }
+
+    /// What happened to one event offered to ``append(_:)``.
+    public enum AppendOutcome: Sendable, Hashable {
+        /// Stored at this sequence number.
+        case accepted(sequence: Int64)
+        /// Already stored with the same content at this sequence number; not stored again.
+        case duplicate(sequence: Int64)
+        /// The id is stored with different content.
+        case conflict(EventError)
+    }
+
+    /// An event with its canonical bytes, computed once before the write transaction.
+    public struct Candidate: Sendable {
+        public var event: UsageEvent
+        public var canonical: [UInt8]
+
+        public init(_ event: UsageEvent) {
+            self.event = event
+            canonical = event.canonicalBytes
+        }
+    }
+
+    /// Appends events in order, in one transaction.
+    public func append(_ candidates: [Candidate]) throws -> [AppendOutcome] {
+        try store.write { transaction in
+            var (sequence, hash) = try transaction.tail()
+            var quotaCounts: [QuotaPool: Int64] = [:]
+            var outcomes: [AppendOutcome] = []
+            outcomes.reserveCapacity(candidates.count)
+            for candidate in candidates {
+                let (pricing, pool) = try pricer.price(candidate.event) { pool in
+                    if let count = quotaCounts[pool] { return count }
+                    let count = try transaction.quotaUsed(pool)
+                    quotaCounts[pool] = count
+                    return count
+                }
+                let record = LedgerRecord(
+                    sequence: sequence + 1, event: candidate.event, canonical: candidate.canonical, pricing: pricing,
+                    previous: hash)
+                if try transaction.insertIfNew(record) {
+                    sequence = record.sequence
+                    hash = record.hash
+                    if let pool { quotaCounts[pool, default: 0] += 1 }
+                    outcomes.append(.accepted(sequence: sequence))
+                } else {
+                    outcomes.append(try Self.resolveExisting(candidate, in: transaction))
+                }
+            }
+            for (pool, count) in quotaCounts {
+                try transaction.setQuotaUsed(pool, to: count)
+            }
+            return outcomes
+        }
+    }
+
+    private static func resolveExisting(_ candidate: Candidate, in transaction: any LedgerWriteTransaction) throws -> AppendOutcome {
+        guard let stored = try transaction.record(id: candidate.event.id) else {
+            throw LedgerError(.storage, "event \(candidate.event.id) was refused as a duplicate but is not stored")
+        }
+        if stored.event.canonicalBytes == candidate.canonical {
+            return .duplicate(sequence: stored.sequence)
+        }
+        return .conflict(
+            EventError(
+                .idConflict, "id \(candidate.event.id) is already in the ledger (sequence \(stored.sequence)) with different content",
+                eventID: candidate.event.id))
+    }
+}

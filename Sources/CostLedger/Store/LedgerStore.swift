@@ -1,0 +1,70 @@
+/// Where the ledger lives. SQLite implements it today; a PostgreSQL store can follow without
+/// touching the modules above, since the ledger's rules (pricing, chain, idempotency) live in
+/// ``Ledger`` and stores only keep rows.
+public protocol LedgerStore: AnyObject {
+    /// Runs `body` in one write transaction, exclusive against other writers; commits when it
+    /// returns and rolls back when it throws.
+    func write<Result>(_ body: (any LedgerWriteTransaction) throws -> Result) throws -> Result
+
+    /// Streams the records that match `query` to `body`, in sequence order.
+    func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws
+
+    /// The number of stored events.
+    func recordCount() throws -> Int64
+}
+
+/// The operations of a write transaction.
+public protocol LedgerWriteTransaction {
+    /// The last record's sequence number and hash (0 and ``ChainHash/genesis`` when empty).
+    func tail() throws -> (sequence: Int64, hash: ChainHash)
+    /// Appends `record`; false, with nothing written, when its event id is already stored.
+    func insertIfNew(_ record: LedgerRecord) throws -> Bool
+    /// The stored record of an event id.
+    func record(id: String) throws -> LedgerRecord?
+    /// Successful calls counted so far in a free-quota pool.
+    func quotaUsed(_ pool: QuotaPool) throws -> Int64
+    func setQuotaUsed(_ pool: QuotaPool, to used: Int64) throws
+}
+
+/// Which records to read.
+public struct RecordQuery: Sendable, Hashable {
+    /// Inclusive lower bound of the timestamp.
+    public var from: Timestamp?
+    /// Exclusive upper bound of the timestamp.
+    public var to: Timestamp?
+    public var tenantID: String?
+
+    public init(from: Timestamp? = nil, to: Timestamp? = nil, tenantID: String? = nil) {
+        self.from = from
+        self.to = to
+        self.tenantID = tenantID
+    }
+
+    /// Every record.
+    public static let all = RecordQuery()
+}
+
+/// A failure of the ledger's storage, or a ledger that breaks its own rules.
+public struct LedgerError: Error, Sendable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Sendable, Hashable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The database could not be opened, read or written.
+        public static let storage = Code(rawValue: "storage")
+        /// An input file could not be read.
+        public static let input = Code(rawValue: "input")
+        /// A stored row cannot be turned back into an event.
+        public static let corruptRow = Code(rawValue: "corrupt_row")
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A buffered byte sink on a file descriptor: standard output, or a file written under a
+/// temporary name and renamed into place on ``commit()``, so readers never see half a file.
+public final class OutputFile {
+    private let descriptor: Int32
+    private let finalPath: String?
+    /// The temporary file until it is committed or abandoned.
+    private var temporaryPath: String?
+    private var buffer: [UInt8] = []
+    private let flushThreshold = 256 * 1024
+
+    /// Writes to standard output.
+    public static func standardOutput() -> OutputFile { OutputFile(descriptor: 1, finalPath: nil, temporaryPath: nil) }
+
+    private init(descriptor: Int32, finalPath: String?, temporaryPath: String?) {
+        self.descriptor = descriptor
+        self.finalPath = finalPath
+        self.temporaryPath = temporaryPath
+        buffer.reserveCapacity(flushThreshold + 4096)
+    }
+
+    /// Starts writing `path` atomically: the bytes go to `path.tmp-PID` until ``commit()``.
+    public convenience init(atomicPath path: String) throws(OutputError) {
+        let temporary = "\(path).tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        self.init(descriptor: descriptor, finalPath: path, temporaryPath: temporary)
+    }
+
+    deinit {
+        if let temporaryPath {
+            close(descriptor)
+            unlink(temporaryPath)
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) throws(OutputError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    public func write(_ text: String) throws(OutputError) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    /// Appends without flushing; pair with ``flushIfFull()`` in tight loops.
+    public func append(_ bytes: some Sequence<UInt8>) {
+        buffer.append(contentsOf: bytes)
+    }
+
+    public func flushIfFull() throws(OutputError) {
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    public func flush() throws(OutputError) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { raw in
+                systemWrite(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(path: finalPath ?? "standard output", reason: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs and renames the temporary file into place (or just flushes standard output).
+    public func commit() throws(OutputError) {
+        try flush()
+        guard let finalPath, let temporaryPath else { return }
+        guard fsync(descriptor) == 0, rename(temporaryPath, finalPath) == 0 else {
+            throw OutputError(path: finalPath, reason: String(cString: strerror(errno)))
+        }
+        close(descriptor)
+        self.temporaryPath = nil
+    }
+}
+
+private func systemWrite(_ descriptor: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, pointer, count)
+}
+
+/// A file that could not be written.
+public struct OutputError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "cannot write \(path): \(reason)" }
+}

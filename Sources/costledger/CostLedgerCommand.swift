@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// The `costledger` command: a thin shell over the library modules.
+@main
+struct CostLedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "costledger",
+        abstract: "Accounts for what the platform spends on LLMs and external APIs.",
+        discussion: """
+            An append-only, hash-chained ledger of usage events, priced exactly (nano-USD) from the
+            versioned price tables in pricing/. Exit codes: 0 success, 1 the work ran but found
+            problems (rejected events, a broken ledger), 2 bad usage or an unreadable input file.
+            """,
+        subcommands: [IngestCommand.self, ExportCommand.self, VerifyCommand.self, QuoteCommand.self]
+    )
+
+    /// Runs the command; maps errors to the contract's exit codes (ArgumentParser uses 64 for usage errors).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch let error as CLIError {
+            printError(error.message)
+            Foundation.exit(error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            printError(fullMessage(for: error))
+            Foundation.exit(2)
+        }
+    }
+}

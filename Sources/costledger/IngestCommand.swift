@@ -1,0 +1,61 @@
+import ArgumentParser
+import CostLedger
+import Foundation
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Append usage events from NDJSON files to the ledger.",
+        discussion: """
+            Files are read in order, line by line ('-' is standard input); blank lines are skipped.
+            Prints a JSON summary {"accepted":N,"duplicates":N,"rejected":[{"file","line","id","error","message"}]}.
+            Valid events are kept even when others are rejected; the exit code is then 1.
+            An event already in the ledger with the same content is a duplicate: acknowledged, not stored again.
+            """
+    )
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: "NDJSON files to ingest ('-' for standard input).")
+    var files: [String]
+
+    @Flag(help: "Print no progress on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one NDJSON file, or '-' for standard input") }
+    }
+
+    func run() throws {
+        let prices = try options.loadPrices()
+        // Open every input before storing anything, so an unreadable file changes nothing.
+        var sources: [IngestSource] = []
+        for file in files {
+            if file == "-" {
+                sources.append(IngestSource(name: "-", descriptor: 0))
+                continue
+            }
+            let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                throw CLIError.usage("cannot read \(file): \(String(cString: strerror(errno)))")
+            }
+            sources.append(IngestSource(name: file, descriptor: descriptor))
+        }
+        defer { for source in sources where source.descriptor > 0 { close(source.descriptor) } }
+
+        let ledger = Ledger(store: try options.openStore(create: true), prices: prices)
+        let spool = RejectionSpool()
+        let progress = ProgressLine(verb: "ingest", enabled: !quiet)
+        let totals: IngestTotals
+        do {
+            totals = try NDJSONIngest().run(sources, into: ledger, onRejected: spool.add) { totals in
+                progress.update("\(totals.lines) lines: \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected", count: totals.lines)
+            }
+        } catch let error as LedgerError where error.code == .input {
+            throw CLIError.usage(error.message)
+        }
+        progress.finish("\(totals.lines) lines: \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected", count: totals.lines)
+        try spool.printSummary(accepted: totals.accepted, duplicates: totals.duplicates)
+        if totals.rejected > 0 { throw ExitCode(1) }
+    }
+}
