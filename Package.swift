@@ -49,8 +49,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "PricingTests", dependencies: ["Pricing"], swiftSettings: swiftSettings),
-        .testTarget(name: "CostLedgerTests", dependencies: ["CostLedger", "Pricing"], swiftSettings: swiftSettings),
-        .testTarget(name: "CLITests", dependencies: ["CostLedger", "Pricing"], swiftSettings: swiftSettings),
+        // Temp directories, paths and a runner for the real binary, shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "PricingTests", dependencies: ["Pricing", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CostLedgerTests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -116,8 +116,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         guard i == b.count else { return nil }
         let local = date.startMillis + ((hour * 60 + minute) * 60 + second) * 1000 + fractionMillis
-        return local - offsetMinutes * 60_000
+        let utc = local - offsetMinutes * 60_000
+        // An offset can move year 0000 or 9999 out of the four-digit years that RFC 3339 can write.
+        guard utc >= Self.earliest, utc <= Self.latest else { return nil }
+        return utc
     }
+
+    /// 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the instants RFC 3339 can write in UTC.
+    private static let earliest = CivilDate(year: 1, month: 1, day: 1)!.startMillis
+    private static let latest = CivilDate(year: 9999, month: 12, day: 31)!.startMillis + CivilDate.millisPerDay - 1
 }
 
 @inline(__always)
