@@ -23,15 +23,23 @@ public struct Ledger {
         case conflict(EventError)
     }
 
-    /// An event with its canonical bytes, computed once before the write transaction.
+    /// An event with its canonical bytes and pricing plan, computed before the write transaction
+    /// (on another thread, when ingesting), so the transaction does as little as possible.
     public struct Candidate: Sendable {
         public var event: UsageEvent
         public var canonical: [UInt8]
+        public var plan: EventPricer.Plan
 
-        public init(_ event: UsageEvent) {
+        public init(_ event: UsageEvent, pricer: EventPricer) {
             self.event = event
             canonical = event.canonicalBytes
+            plan = pricer.plan(event)
         }
+    }
+
+    /// Prepares an event for ``append(_:)``.
+    public func candidate(_ event: UsageEvent) -> Candidate {
+        Candidate(event, pricer: pricer)
     }
 
     /// Appends events in order, in one transaction.
@@ -42,7 +50,7 @@ public struct Ledger {
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(candidates.count)
             for candidate in candidates {
-                let (pricing, pool) = try pricer.price(candidate.event) { pool in
+                let (pricing, pool) = try pricer.price(candidate.plan) { pool in
                     if let count = quotaCounts[pool] { return count }
                     let count = try transaction.quotaUsed(pool)
                     quotaCounts[pool] = count

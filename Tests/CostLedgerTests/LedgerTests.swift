@@ -33,7 +33,7 @@ struct LedgerFixture {
     /// Appends events given as JSON objects, in one transaction.
     @discardableResult
     func append(_ json: [String]) throws -> [Ledger.AppendOutcome] {
-        try ledger.append(json.map { Ledger.Candidate(try decoder.decode($0)) })
+        try ledger.append(json.map { ledger.candidate(try decoder.decode($0)) })
     }
 
     func records() throws -> [LedgerRecord] {

@@ -26,39 +26,55 @@ public struct EventPricer: Sendable {
         self.prices = prices
     }
 
-    /// What an event costs given how much of its quota pool is used.
-    ///
-    /// - Parameter quotaUsed: returns the successful calls already counted in a pool.
-    /// - Returns: the pricing, and the pool the event consumes one call of, if any.
-    public func price(
-        _ event: UsageEvent, quotaUsed: (QuotaPool) throws -> Int64
-    ) rethrows -> (pricing: EventPricing, consumes: QuotaPool?) {
+    /// How an event will be priced: fully known from the price table, or waiting for its quota pool's count.
+    public enum Plan: Sendable, Hashable {
+        case fixed(EventPricing)
+        /// A successful call of an operation with a free quota.
+        case quota(ServicePriceRow, pool: QuotaPool, units: Int64)
+    }
+
+    /// The part of pricing that needs no ledger state, so it can run before the write transaction.
+    public func plan(_ event: UsageEvent) -> Plan {
         let date = event.timestamp.utcDate
         switch event.usage {
         case .llm(let call):
             let quote = prices.quote(provider: call.provider, model: call.model, usage: call.tokens, on: date)
-            return (
-                EventPricing(cost: quote.cost, priceReference: quote.row?.reference, estimated: quote.estimated, freeQuota: false),
-                nil
-            )
+            return .fixed(EventPricing(cost: quote.cost, priceReference: quote.row?.reference, estimated: quote.estimated, freeQuota: false))
         case .api(let call):
             guard let row = prices.serviceRow(service: call.service, operation: event.operation, on: date) else {
-                return (EventPricing(cost: .zero, priceReference: nil, estimated: false, freeQuota: false), nil)
+                return .fixed(EventPricing(cost: .zero, priceReference: nil, estimated: false, freeQuota: false))
             }
-            var pool: QuotaPool?
-            var used: Int64 = 0
-            if row.freeQuotaPerMonth != nil && call.status == .success {
-                let key = QuotaPool(
-                    service: call.service, operation: event.operation,
-                    tenantID: row.quotaScope == .tenant ? event.tenantID : "", month: date.monthKey)
-                used = try quotaUsed(key)
-                pool = key
+            guard row.freeQuotaPerMonth != nil && call.status == .success else {
+                let quote = row.quote(units: call.units, succeeded: call.status == .success, quotaUsed: 0)
+                return .fixed(EventPricing(cost: quote.cost, priceReference: row.reference, estimated: false, freeQuota: false))
             }
-            let quote = row.quote(units: call.units, succeeded: call.status == .success, quotaUsed: used)
-            return (
-                EventPricing(cost: quote.cost, priceReference: row.reference, estimated: false, freeQuota: quote.insideFreeQuota),
-                pool
-            )
+            let pool = QuotaPool(
+                service: call.service, operation: event.operation,
+                tenantID: row.quotaScope == .tenant ? event.tenantID : "", month: date.monthKey)
+            return .quota(row, pool: pool, units: call.units)
         }
+    }
+
+    /// Completes a plan in ledger order.
+    ///
+    /// - Parameter quotaUsed: returns the successful calls already counted in a pool.
+    /// - Returns: the pricing, and the pool the event consumes one call of, if any.
+    public func price(
+        _ plan: Plan, quotaUsed: (QuotaPool) throws -> Int64
+    ) rethrows -> (pricing: EventPricing, consumes: QuotaPool?) {
+        switch plan {
+        case .fixed(let pricing):
+            return (pricing, nil)
+        case .quota(let row, let pool, let units):
+            let quote = row.quote(units: units, succeeded: true, quotaUsed: try quotaUsed(pool))
+            return (EventPricing(cost: quote.cost, priceReference: row.reference, estimated: false, freeQuota: quote.insideFreeQuota), pool)
+        }
+    }
+
+    /// Prices an event in ledger order: ``plan(_:)`` then ``price(_:quotaUsed:)``.
+    public func price(
+        _ event: UsageEvent, quotaUsed: (QuotaPool) throws -> Int64
+    ) rethrows -> (pricing: EventPricing, consumes: QuotaPool?) {
+        try price(plan(event), quotaUsed: quotaUsed)
     }
 }

@@ -61,10 +61,15 @@ public struct ChainHash: Sendable, Hashable, CustomStringConvertible {
         hasher.update(data: bytes)
         hasher.update(data: canonicalEvent)
         var trailer: [UInt8] = []
-        trailer.reserveCapacity(96)
-        trailer.append(contentsOf: "\nsequence=\(sequence);cost_nanos=\(pricing.cost.nanos);price=".utf8)
+        trailer.reserveCapacity(128)
+        trailer.append(contentsOf: "\nsequence=".utf8)
+        appendDecimal(sequence, to: &trailer)
+        trailer.append(contentsOf: ";cost_nanos=".utf8)
+        appendDecimal(pricing.cost.nanos, to: &trailer)
+        trailer.append(contentsOf: ";price=".utf8)
         trailer.append(contentsOf: (pricing.priceReference ?? "").utf8)
-        trailer.append(contentsOf: ";estimated=\(pricing.estimated);free_quota=\(pricing.freeQuota)".utf8)
+        trailer.append(contentsOf: pricing.estimated ? ";estimated=true".utf8 : ";estimated=false".utf8)
+        trailer.append(contentsOf: pricing.freeQuota ? ";free_quota=true".utf8 : ";free_quota=false".utf8)
         hasher.update(data: trailer)
         return ChainHash(bytes: Array(hasher.finalize()))
     }
@@ -78,5 +83,19 @@ public struct ChainHash: Sendable, Hashable, CustomStringConvertible {
             out.append(hex[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Appends the decimal digits of `value` without going through `String`.
+func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    let magnitude = value.magnitude
+    var divisor: UInt64 = 1
+    while divisor <= magnitude / 10 { divisor *= 10 }
+    var rest = magnitude
+    while divisor > 0 {
+        out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+        rest %= divisor
+        divisor /= 10
     }
 }

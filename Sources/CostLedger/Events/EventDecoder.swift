@@ -25,7 +25,7 @@ public struct EventDecoder: Sendable {
         guard json.count <= Self.maxEventBytes else {
             throw EventError(.invalidValue, "the event is \(json.count) bytes of JSON, above the limit of \(Self.maxEventBytes)")
         }
-        let fields: [EventField: JSONFieldScanner.ScannedValue]
+        let fields: ScannedFields
         do {
             switch try JSONFieldScanner.scan(json) {
             case .object(let scanned): fields = scanned
@@ -54,10 +54,10 @@ public struct EventDecoder: Sendable {
 
 /// Reads typed fields out of a scanned object, in the contract's validation order.
 private struct FieldReader {
-    let fields: [EventField: JSONFieldScanner.ScannedValue]
+    let fields: ScannedFields
     var id: String?
 
-    init(fields: [EventField: JSONFieldScanner.ScannedValue]) {
+    init(fields: ScannedFields) {
         self.fields = fields
     }
 
@@ -125,7 +125,7 @@ private struct FieldReader {
 
     private func identifier(_ field: EventField) throws(EventError) -> String {
         guard let value = try optionalIdentifier(field) else {
-            throw fail(.missingField, "\(field.rawValue) is required")
+            throw fail(.missingField, "\(field.name) is required")
         }
         return value
     }
@@ -135,25 +135,25 @@ private struct FieldReader {
         case .null: return nil
         case .string(let text):
             guard isIdentifier(text) else {
-                throw fail(.invalidValue, "\(field.rawValue) must be 1–128 characters of [A-Za-z0-9._:/@+-], starting with a letter or digit")
+                throw fail(.invalidValue, "\(field.name) must be 1–128 characters of [A-Za-z0-9._:/@+-], starting with a letter or digit")
             }
             return text
         default:
-            throw fail(.invalidType, "\(field.rawValue) must be a string")
+            throw fail(.invalidType, "\(field.name) must be a string")
         }
     }
 
     private func count(_ field: EventField, range: ClosedRange<Int64>, default fallback: Int64?) throws(EventError) -> Int64 {
         switch fields[field] ?? .null {
         case .null:
-            guard let fallback else { throw fail(.missingField, "\(field.rawValue) is required") }
+            guard let fallback else { throw fail(.missingField, "\(field.name) is required") }
             return fallback
         case .integer(let value) where range.contains(value):
             return value
         case .integer, .hugeInteger:
-            throw fail(.invalidValue, "\(field.rawValue) must be between \(range.lowerBound) and \(range.upperBound)")
+            throw fail(.invalidValue, "\(field.name) must be between \(range.lowerBound) and \(range.upperBound)")
         default:
-            throw fail(.invalidType, "\(field.rawValue) must be an integer")
+            throw fail(.invalidType, "\(field.name) must be an integer")
         }
     }
 
@@ -161,7 +161,7 @@ private struct FieldReader {
         switch fields[field] ?? .null {
         case .null: return fallback
         case .bool(let value): return value
-        default: throw fail(.invalidType, "\(field.rawValue) must be true or false")
+        default: throw fail(.invalidType, "\(field.name) must be true or false")
         }
     }
 

@@ -1,25 +1,42 @@
-/// The top-level fields an event may carry; any other field is ignored.
-enum EventField: String, CaseIterable {
-    case id, kind, timestamp, worker, operation, provider, model, batch, status, service, units
-    case tenantID = "tenant_id"
-    case conversationID = "conversation_id"
-    case inputTokens = "input_tokens"
-    case outputTokens = "output_tokens"
-    case cachedTokens = "cached_tokens"
-    case cacheWriteTokens = "cache_write_tokens"
-    case promptFingerprint = "prompt_fingerprint"
-    case requestKey = "request_key"
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-    private static let names: [(field: EventField, bytes: [UInt8])] = allCases.map { ($0, Array($0.rawValue.utf8)) }
+/// The top-level fields an event may carry; any other field is ignored.
+enum EventField: Int, CaseIterable {
+    case id, kind, timestamp, tenantID, worker, operation, conversationID, provider, model, inputTokens, outputTokens
+    case cachedTokens, cacheWriteTokens, batch, promptFingerprint, status, service, units, requestKey
+
+    /// The JSON name.
+    var name: String { Self.names[rawValue] }
+
+    private static let names = [
+        "id", "kind", "timestamp", "tenant_id", "worker", "operation", "conversation_id", "provider", "model", "input_tokens",
+        "output_tokens", "cached_tokens", "cache_write_tokens", "batch", "prompt_fingerprint", "status", "service", "units",
+        "request_key",
+    ]
+    private static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
 
     /// The field whose name is exactly `bytes`, if any.
     init?(bytes: UnsafeRawBufferPointer) {
-        for candidate in Self.names where candidate.bytes.count == bytes.count {
-            if candidate.bytes.withUnsafeBytes({ $0.elementsEqual(bytes) }) {
-                self = candidate.field
+        for (index, candidate) in Self.nameBytes.enumerated() where candidate.count == bytes.count && candidate.first == bytes.first {
+            if candidate.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+                self.init(rawValue: index)
                 return
             }
         }
         return nil
+    }
+}
+
+/// The values of the known fields of one event object, by field.
+struct ScannedFields {
+    private var values = [JSONFieldScanner.ScannedValue?](repeating: nil, count: EventField.allCases.count)
+
+    subscript(field: EventField) -> JSONFieldScanner.ScannedValue? {
+        get { values[field.rawValue] }
+        set { values[field.rawValue] = newValue }
     }
 }

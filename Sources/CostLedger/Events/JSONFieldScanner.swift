@@ -22,7 +22,7 @@ struct JSONFieldScanner {
 
     /// The result of scanning one line.
     enum Scanned {
-        case object([EventField: ScannedValue])
+        case object(ScannedFields)
         /// Valid JSON whose top level is not an object.
         case notObject
     }
@@ -78,8 +78,8 @@ struct JSONFieldScanner {
         index += 1
     }
 
-    private mutating func scanTopObject() throws(SyntaxError) -> [EventField: ScannedValue] {
-        var fields: [EventField: ScannedValue] = [:]
+    private mutating func scanTopObject() throws(SyntaxError) -> ScannedFields {
+        var fields = ScannedFields()
         index += 1
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {

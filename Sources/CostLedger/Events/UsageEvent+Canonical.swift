@@ -65,5 +65,5 @@ private func appendInteger(_ key: StaticString, _ value: Int64, _ out: inout [UI
     out.append(contentsOf: #",""#.utf8)
     out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     out.append(contentsOf: #"":"#.utf8)
-    out.append(contentsOf: String(value).utf8)
+    appendDecimal(value, to: &out)
 }

@@ -44,13 +44,14 @@ public struct NDJSONIngest {
 
     public init() {}
 
-    private enum Item: Sendable {
-        case event(Ledger.Candidate, source: Int, line: Int)
-        case rejected(EventError, source: Int, line: Int)
+    /// A parsed chunk: the valid events, and every line in input order (a rejected line carries its error).
+    private struct ParsedChunk: Sendable {
+        var candidates: [Ledger.Candidate] = []
+        var lines: [(source: Int, line: Int, rejection: EventError?)] = []
     }
 
     private enum Chunk: Sendable {
-        case items([Item])
+        case parsed(ParsedChunk)
         case failed(LedgerError)
     }
 
@@ -65,8 +66,9 @@ public struct NDJSONIngest {
         onProgress: (IngestTotals) -> Void = { _ in }
     ) throws -> IngestTotals {
         let queue = BoundedQueue<Chunk>(capacity: queuedChunks)
+        let pricer = ledger.pricer
         let parser = Thread { [chunkLines, clock] in
-            Self.parse(sources, chunkLines: chunkLines, clock: clock, into: queue)
+            Self.parse(sources, pricer: pricer, chunkLines: chunkLines, clock: clock, into: queue)
         }
         parser.stackSize = 4 << 20
         parser.start()
@@ -74,30 +76,26 @@ public struct NDJSONIngest {
 
         var totals = IngestTotals()
         while let chunk = queue.take() {
-            let items: [Item]
+            let parsed: ParsedChunk
             switch chunk {
-            case .items(let parsed): items = parsed
+            case .parsed(let value): parsed = value
             case .failed(let error): throw error
             }
-            var candidates: [Ledger.Candidate] = []
-            candidates.reserveCapacity(items.count)
-            for case .event(let candidate, _, _) in items { candidates.append(candidate) }
-            var outcomes = try ledger.append(candidates).makeIterator()
-            for item in items {
+            var outcomes = try ledger.append(parsed.candidates).makeIterator()
+            for line in parsed.lines {
                 totals.lines += 1
-                switch item {
-                case .event(_, let source, let line):
+                var rejection = line.rejection
+                if rejection == nil {
                     switch outcomes.next() {
                     case .accepted: totals.accepted += 1
                     case .duplicate: totals.duplicates += 1
-                    case .conflict(let error):
-                        totals.rejected += 1
-                        onRejected(IngestRejection(file: sources[source].name, line: line, error: error))
+                    case .conflict(let error): rejection = error
                     case nil: break
                     }
-                case .rejected(let error, let source, let line):
+                }
+                if let rejection {
                     totals.rejected += 1
-                    onRejected(IngestRejection(file: sources[source].name, line: line, error: error))
+                    onRejected(IngestRejection(file: sources[line.source].name, line: line.line, error: rejection))
                 }
             }
             onProgress(totals)
@@ -106,16 +104,17 @@ public struct NDJSONIngest {
     }
 
     private static func parse(
-        _ sources: [IngestSource], chunkLines: Int, clock: @Sendable () -> Timestamp, into queue: BoundedQueue<Chunk>
+        _ sources: [IngestSource], pricer: EventPricer, chunkLines: Int, clock: @Sendable () -> Timestamp,
+        into queue: BoundedQueue<Chunk>
     ) {
         defer { queue.close() }
-        var items: [Item] = []
-        items.reserveCapacity(chunkLines)
+        var chunk = ParsedChunk()
         var decoder = EventDecoder(now: clock())
         for (index, source) in sources.enumerated() {
             var reader = LineReader(descriptor: source.descriptor, maxLineBytes: EventDecoder.maxEventBytes)
             do {
                 while let line = try reader.next() {
+                    var rejection: EventError?
                     switch line {
                     case .text(let bytes):
                         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
@@ -123,29 +122,27 @@ public struct NDJSONIngest {
                             Result { () throws(EventError) -> UsageEvent in try decoder.decode(raw) }
                         }
                         switch decoded {
-                        case .success(let event):
-                            items.append(.event(Ledger.Candidate(event), source: index, line: reader.lineNumber))
-                        case .failure(let error):
-                            items.append(.rejected(error, source: index, line: reader.lineNumber))
+                        case .success(let event): chunk.candidates.append(Ledger.Candidate(event, pricer: pricer))
+                        case .failure(let error): rejection = error
                         }
                     case .oversized(let length):
-                        let error = EventError(
+                        rejection = EventError(
                             .invalidValue,
                             "the event is \(length) bytes of JSON, above the limit of \(EventDecoder.maxEventBytes)")
-                        items.append(.rejected(error, source: index, line: reader.lineNumber))
                     }
-                    if items.count >= chunkLines {
-                        guard queue.put(.items(items)) else { return }
-                        items.removeAll(keepingCapacity: true)
+                    chunk.lines.append((index, reader.lineNumber, rejection))
+                    if chunk.lines.count >= chunkLines {
+                        guard queue.put(.parsed(chunk)) else { return }
+                        chunk = ParsedChunk()
                         decoder = EventDecoder(now: clock())
                     }
                 }
             } catch {
-                if !items.isEmpty { _ = queue.put(.items(items)) }
+                if !chunk.lines.isEmpty { _ = queue.put(.parsed(chunk)) }
                 _ = queue.put(.failed(LedgerError(.input, "\(source.name): \(error.message)")))
                 return
             }
         }
-        if !items.isEmpty { _ = queue.put(.items(items)) }
+        if !chunk.lines.isEmpty { _ = queue.put(.parsed(chunk)) }
     }
 }
