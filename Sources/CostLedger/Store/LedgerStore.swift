@@ -33,11 +33,21 @@ public struct RecordQuery: Sendable, Hashable {
     /// Exclusive upper bound of the timestamp.
     public var to: Timestamp?
     public var tenantID: String?
+    public var order: Order
 
-    public init(from: Timestamp? = nil, to: Timestamp? = nil, tenantID: String? = nil) {
+    /// The order records are streamed in.
+    public enum Order: Sendable, Hashable {
+        /// Ledger order: the order events were accepted in.
+        case sequence
+        /// By timestamp, then sequence (uses the timestamp index; for per-hour grouping).
+        case timestamp
+    }
+
+    public init(from: Timestamp? = nil, to: Timestamp? = nil, tenantID: String? = nil, order: Order = .sequence) {
         self.from = from
         self.to = to
         self.tenantID = tenantID
+        self.order = order
     }
 
     /// Every record.

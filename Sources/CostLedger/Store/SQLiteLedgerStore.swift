@@ -57,6 +57,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 free_quota INTEGER NOT NULL,
                 hash BLOB NOT NULL
             );
+            CREATE INDEX IF NOT EXISTS events_by_time ON events (ts_ms);
             CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
             BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: events cannot be updated'); END;
             CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events
@@ -87,9 +88,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws {
+        let order = query.order == .sequence ? "seq" : "ts_ms, seq"
         let statement = try connection.prepare(
             "SELECT \(Statements.columns) FROM events WHERE (?1 IS NULL OR ts_ms >= ?1) AND (?2 IS NULL OR ts_ms < ?2) "
-                + "AND (?3 IS NULL OR tenant_id = ?3) ORDER BY seq")
+                + "AND (?3 IS NULL OR tenant_id = ?3) ORDER BY \(order)")
         if let from = query.from { statement.bind(1, from.millis) }
         if let to = query.to { statement.bind(2, to.millis) }
         statement.bind(3, query.tenantID)
