@@ -21,6 +21,7 @@ extension UsageEvent {
         out.append(contentsOf: kind.rawValue.utf8)
         out.append(contentsOf: #"","timestamp":""#.utf8)
         timestamp.appendRFC3339(to: &out)
+        out.append(UInt8(ascii: "\""))
         appendString("tenant_id", tenantID, &out)
         appendString("worker", worker, &out)
         appendString("operation", operation, &out)

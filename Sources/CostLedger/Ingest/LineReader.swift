@@ -52,8 +52,9 @@ struct LineReader {
                 lineNumber += 1
                 return line
             }
-            if end - start > maxLineBytes {
-                // Too long already: forget what we have and keep counting until the newline.
+            if end - start > maxLineBytes + 1 {
+                // Too long already, even if its last byte is the CR of a CRLF ending: forget what we
+                // have and keep counting until the newline.
                 skipped += end - start
                 start = end
             }
