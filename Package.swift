@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "costledger",
             dependencies: [
-                "Reports", "CostLedger", "Pricing",
+                "Reports", "BudgetEngine", "CostLedger", "Pricing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -54,5 +54,8 @@ let package = Package(
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CostLedgerTests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],
+            swiftSettings: swiftSettings),
     ]
 )

@@ -47,6 +47,7 @@ public struct Ledger {
         try store.write { transaction in
             var (sequence, hash) = try transaction.tail()
             var quotaCounts: [QuotaPool: Int64] = [:]
+            var rollups = RollupDelta()
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(candidates.count)
             for candidate in candidates {
@@ -63,6 +64,7 @@ public struct Ledger {
                     sequence = record.sequence
                     hash = record.hash
                     if let pool { quotaCounts[pool, default: 0] += 1 }
+                    rollups.add(record)
                     outcomes.append(.accepted(sequence: sequence))
                 } else {
                     outcomes.append(try Self.resolveExisting(candidate, in: transaction))
@@ -71,6 +73,7 @@ public struct Ledger {
             for (pool, count) in quotaCounts {
                 try transaction.setQuotaUsed(pool, to: count)
             }
+            try transaction.addRollups(rollups)
             return outcomes
         }
     }

@@ -12,7 +12,10 @@ struct CostLedgerCommand: ParsableCommand {
             versioned price tables in pricing/. Exit codes: 0 success, 1 the work ran but found
             problems (rejected events, a broken ledger), 2 bad usage or an unreadable input file.
             """,
-        subcommands: [IngestCommand.self, ExportCommand.self, VerifyCommand.self, QuoteCommand.self]
+        subcommands: [
+            IngestCommand.self, ReportCommand.self, BudgetsCommand.self, ExportCommand.self, TextfileCommand.self, VerifyCommand.self,
+            QuoteCommand.self,
+        ]
     )
 
     /// Runs the command; maps errors to the contract's exit codes (ArgumentParser uses 64 for usage errors).

@@ -11,6 +11,22 @@ public protocol LedgerStore: AnyObject {
 
     /// The number of stored events.
     func recordCount() throws -> Int64
+
+    /// Streams the daily usage rollup of UTC days in `days` (days since the epoch).
+    func forEachDailyRollup(days: Range<Int64>, _ body: (_ day: Int64, UsageKey, UsageTotals) throws -> Void) throws
+
+    /// Streams the quarter-hour spend rollup of `buckets` (milliseconds / 900,000).
+    func forEachQuarterHourRollup(buckets: Range<Int64>, _ body: (_ bucket: Int64, SpendKey, SpendTotals) throws -> Void) throws
+
+    /// Streams the per-conversation LLM cost rollup of `buckets` (quarter hours).
+    func forEachConversationRollup(
+        buckets: Range<Int64>, _ body: (ConversationKey, _ bucket: Int64, SpendTotals) throws -> Void
+    ) throws
+
+    /// Streams the tokens-per-request histogram rollup of UTC `days`.
+    func forEachHistogramRollup(
+        days: Range<Int64>, _ body: (_ day: Int64, HistogramKey, _ bucketIndex: Int, TokenCount) throws -> Void
+    ) throws
 }
 
 /// The operations of a write transaction.
@@ -24,6 +40,8 @@ public protocol LedgerWriteTransaction {
     /// Successful calls counted so far in a free-quota pool.
     func quotaUsed(_ pool: QuotaPool) throws -> Int64
     func setQuotaUsed(_ pool: QuotaPool, to used: Int64) throws
+    /// Adds the rollups of the records appended in this transaction.
+    func addRollups(_ delta: RollupDelta) throws
 }
 
 /// Which records to read.

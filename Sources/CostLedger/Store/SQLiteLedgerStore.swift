@@ -70,6 +70,55 @@ public final class SQLiteLedgerStore: LedgerStore {
                 used INTEGER NOT NULL,
                 PRIMARY KEY (service, operation, tenant_id, month)
             ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS rollup_daily (
+                day INTEGER NOT NULL,
+                tenant_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                worker TEXT NOT NULL,
+                operation TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                service TEXT NOT NULL,
+                status TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                input_tokens INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL,
+                cached_tokens INTEGER NOT NULL,
+                cache_write_tokens INTEGER NOT NULL,
+                units INTEGER NOT NULL,
+                cost_nanos INTEGER NOT NULL,
+                estimated_requests INTEGER NOT NULL,
+                unpriced_requests INTEGER NOT NULL,
+                free_quota_requests INTEGER NOT NULL,
+                PRIMARY KEY (day, tenant_id, kind, worker, operation, provider, model, service, status)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS rollup_quarter_hour (
+                bucket INTEGER NOT NULL,
+                tenant_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                source TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                cost_nanos INTEGER NOT NULL,
+                PRIMARY KEY (bucket, tenant_id, kind, source)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS rollup_conversation (
+                bucket INTEGER NOT NULL,
+                tenant_id TEXT NOT NULL,
+                conversation_id TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                cost_nanos INTEGER NOT NULL,
+                PRIMARY KEY (bucket, tenant_id, conversation_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS rollup_token_histogram (
+                day INTEGER NOT NULL,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                operation TEXT NOT NULL,
+                bucket_index INTEGER NOT NULL,
+                requests INTEGER NOT NULL,
+                tokens INTEGER NOT NULL,
+                PRIMARY KEY (day, provider, model, operation, bucket_index)
+            ) WITHOUT ROWID;
             PRAGMA user_version = \(Self.schemaVersion);
             COMMIT;
             """)
@@ -103,6 +152,71 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func recordCount() throws -> Int64 {
         try connection.integer("SELECT count(*) FROM events")
     }
+
+    public func forEachDailyRollup(days: Range<Int64>, _ body: (Int64, UsageKey, UsageTotals) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT day, tenant_id, kind, worker, operation, provider, model, service, status, requests, input_tokens, "
+                + "output_tokens, cached_tokens, cache_write_tokens, units, cost_nanos, estimated_requests, unpriced_requests, "
+                + "free_quota_requests FROM rollup_daily WHERE day >= ?1 AND day < ?2")
+        s.bind(1, days.lowerBound)
+        s.bind(2, days.upperBound)
+        while try s.step() {
+            guard let kind = EventKind(rawValue: s.string(2) ?? ""), let status = CallStatus(rawValue: s.string(8) ?? "") else {
+                throw LedgerError(.corruptRow, "rollup_daily has a row with an unknown kind or status")
+            }
+            let key = UsageKey(
+                tenantID: s.string(1) ?? "", kind: kind, worker: s.string(3) ?? "", operation: s.string(4) ?? "",
+                provider: s.string(5) ?? "", model: s.string(6) ?? "", service: s.string(7) ?? "", status: status)
+            var totals = UsageTotals()
+            totals.requests = s.int64(9)
+            totals.inputTokens = s.int64(10)
+            totals.outputTokens = s.int64(11)
+            totals.cachedTokens = s.int64(12)
+            totals.cacheWriteTokens = s.int64(13)
+            totals.units = s.int64(14)
+            totals.cost = Money(nanos: s.int64(15))
+            totals.estimatedRequests = s.int64(16)
+            totals.unpricedRequests = s.int64(17)
+            totals.freeQuotaRequests = s.int64(18)
+            try body(s.int64(0), key, totals)
+        }
+    }
+
+    public func forEachQuarterHourRollup(buckets: Range<Int64>, _ body: (Int64, SpendKey, SpendTotals) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT bucket, tenant_id, kind, source, requests, cost_nanos FROM rollup_quarter_hour WHERE bucket >= ?1 AND bucket < ?2")
+        s.bind(1, buckets.lowerBound)
+        s.bind(2, buckets.upperBound)
+        while try s.step() {
+            guard let kind = EventKind(rawValue: s.string(2) ?? "") else {
+                throw LedgerError(.corruptRow, "rollup_quarter_hour has a row with an unknown kind")
+            }
+            let key = SpendKey(tenantID: s.string(1) ?? "", kind: kind, source: s.string(3) ?? "")
+            try body(s.int64(0), key, SpendTotals(requests: s.int64(4), cost: Money(nanos: s.int64(5))))
+        }
+    }
+
+    public func forEachConversationRollup(buckets: Range<Int64>, _ body: (ConversationKey, Int64, SpendTotals) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT bucket, tenant_id, conversation_id, requests, cost_nanos FROM rollup_conversation WHERE bucket >= ?1 AND bucket < ?2")
+        s.bind(1, buckets.lowerBound)
+        s.bind(2, buckets.upperBound)
+        while try s.step() {
+            let key = ConversationKey(tenantID: s.string(1) ?? "", conversationID: s.string(2) ?? "")
+            try body(key, s.int64(0), SpendTotals(requests: s.int64(3), cost: Money(nanos: s.int64(4))))
+        }
+    }
+
+    public func forEachHistogramRollup(days: Range<Int64>, _ body: (Int64, HistogramKey, Int, TokenCount) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT day, provider, model, operation, bucket_index, requests, tokens FROM rollup_token_histogram WHERE day >= ?1 AND day < ?2")
+        s.bind(1, days.lowerBound)
+        s.bind(2, days.upperBound)
+        while try s.step() {
+            let key = HistogramKey(provider: s.string(1) ?? "", model: s.string(2) ?? "", operation: s.string(3) ?? "")
+            try body(s.int64(0), key, Int(s.int64(4)), TokenCount(requests: s.int64(5), tokens: s.int64(6)))
+        }
+    }
 }
 
 /// The prepared statements of the write path, made once per connection.
@@ -117,6 +231,10 @@ private final class Statements {
     let tail: SQLiteStatement
     let quotaUsed: SQLiteStatement
     let setQuotaUsed: SQLiteStatement
+    let addDaily: SQLiteStatement
+    let addQuarterHour: SQLiteStatement
+    let addConversation: SQLiteStatement
+    let addHistogram: SQLiteStatement
     let connection: SQLiteConnection
 
     init(connection: SQLiteConnection) throws(LedgerError) {
@@ -131,6 +249,22 @@ private final class Statements {
         setQuotaUsed = try connection.prepare(
             "INSERT INTO quota_usage (service, operation, tenant_id, month, used) VALUES (?1, ?2, ?3, ?4, ?5) "
                 + "ON CONFLICT (service, operation, tenant_id, month) DO UPDATE SET used = excluded.used")
+        addDaily = try connection.prepare(
+            "INSERT INTO rollup_daily VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?10, input_tokens = input_tokens + ?11, "
+                + "output_tokens = output_tokens + ?12, cached_tokens = cached_tokens + ?13, "
+                + "cache_write_tokens = cache_write_tokens + ?14, units = units + ?15, cost_nanos = cost_nanos + ?16, "
+                + "estimated_requests = estimated_requests + ?17, unpriced_requests = unpriced_requests + ?18, "
+                + "free_quota_requests = free_quota_requests + ?19")
+        addQuarterHour = try connection.prepare(
+            "INSERT INTO rollup_quarter_hour VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?5, cost_nanos = cost_nanos + ?6")
+        addConversation = try connection.prepare(
+            "INSERT INTO rollup_conversation VALUES (?1, ?2, ?3, ?4, ?5) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?4, cost_nanos = cost_nanos + ?5")
+        addHistogram = try connection.prepare(
+            "INSERT INTO rollup_token_histogram VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?6, tokens = tokens + ?7")
     }
 
     func bind(_ record: LedgerRecord) {
@@ -240,6 +374,66 @@ private struct SQLiteWriteTransaction: LedgerWriteTransaction {
         bind(pool, to: s)
         s.bind(5, used)
         guard s.run() == SQLITE_DONE else { throw statements.connection.error("cannot update quota usage") }
+    }
+
+    func addRollups(_ delta: RollupDelta) throws {
+        for (key, totals) in delta.daily {
+            let s = statements.addDaily
+            s.bind(1, key.day)
+            s.bind(2, key.usage.tenantID)
+            s.bind(3, key.usage.kind.rawValue)
+            s.bind(4, key.usage.worker)
+            s.bind(5, key.usage.operation)
+            s.bind(6, key.usage.provider)
+            s.bind(7, key.usage.model)
+            s.bind(8, key.usage.service)
+            s.bind(9, key.usage.status.rawValue)
+            s.bind(10, totals.requests)
+            s.bind(11, totals.inputTokens)
+            s.bind(12, totals.outputTokens)
+            s.bind(13, totals.cachedTokens)
+            s.bind(14, totals.cacheWriteTokens)
+            s.bind(15, totals.units)
+            s.bind(16, totals.cost.nanos)
+            s.bind(17, totals.estimatedRequests)
+            s.bind(18, totals.unpricedRequests)
+            s.bind(19, totals.freeQuotaRequests)
+            try run(s, "cannot update the daily rollup")
+        }
+        for (key, totals) in delta.quarterHours {
+            let s = statements.addQuarterHour
+            s.bind(1, key.bucket)
+            s.bind(2, key.spend.tenantID)
+            s.bind(3, key.spend.kind.rawValue)
+            s.bind(4, key.spend.source)
+            s.bind(5, totals.requests)
+            s.bind(6, totals.cost.nanos)
+            try run(s, "cannot update the quarter-hour rollup")
+        }
+        for (key, totals) in delta.conversations {
+            let s = statements.addConversation
+            s.bind(1, key.bucket)
+            s.bind(2, key.conversation.tenantID)
+            s.bind(3, key.conversation.conversationID)
+            s.bind(4, totals.requests)
+            s.bind(5, totals.cost.nanos)
+            try run(s, "cannot update the conversation rollup")
+        }
+        for (key, count) in delta.tokenHistogram {
+            let s = statements.addHistogram
+            s.bind(1, key.day)
+            s.bind(2, key.labels.provider)
+            s.bind(3, key.labels.model)
+            s.bind(4, key.labels.operation)
+            s.bind(5, Int64(key.bucketIndex))
+            s.bind(6, count.requests)
+            s.bind(7, count.tokens)
+            try run(s, "cannot update the token histogram rollup")
+        }
+    }
+
+    private func run(_ s: SQLiteStatement, _ context: String) throws {
+        guard s.run() == SQLITE_DONE else { throw statements.connection.error(context) }
     }
 
     private func bind(_ pool: QuotaPool, to s: SQLiteStatement) {

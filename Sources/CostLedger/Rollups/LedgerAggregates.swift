@@ -1,0 +1,112 @@
+import Pricing
+
+/// Sums of the ledger over time ranges, answered from the rollups: whole UTC days from the daily
+/// rollup, whole quarter hours from the quarter-hour rollup, and only the ragged edges of a range
+/// from the raw events (through the timestamp index). A report over a large ledger therefore costs
+/// time proportional to the rollups, not to the events.
+///
+/// Ranges are half-open, `[from, to)`, in milliseconds; pass `asOf + 1` to include `asOf`.
+public struct LedgerAggregates {
+    public let store: any LedgerStore
+
+    public init(store: any LedgerStore) {
+        self.store = store
+    }
+
+    /// The earliest instant any range starts from when it has no lower bound.
+    static let beginningOfTime = CivilDate(year: 1, month: 1, day: 1)!.startMillis
+
+    /// Usage by ``UsageKey`` of the events with `from <= timestamp < to` (all since the beginning when `from` is nil).
+    public func usage(from: Int64? = nil, to: Int64) throws -> [UsageKey: UsageTotals] {
+        var totals: [UsageKey: UsageTotals] = [:]
+        let parts = Self.split(from ?? Self.beginningOfTime, to, unit: CivilDate.millisPerDay)
+        try store.forEachDailyRollup(days: parts.units) { _, key, value in totals[key, default: UsageTotals()].add(value) }
+        for edge in [parts.head, parts.tail] {
+            for (key, value) in try rawDelta(edge).daily { totals[key.usage, default: UsageTotals()].add(value) }
+        }
+        return totals
+    }
+
+    /// Spend by ``SpendKey`` of the events with `from <= timestamp < to`.
+    public func spend(from: Int64, to: Int64) throws -> [SpendKey: SpendTotals] {
+        var totals: [SpendKey: SpendTotals] = [:]
+        let days = Self.split(from, to, unit: CivilDate.millisPerDay)
+        try store.forEachDailyRollup(days: days.units) { _, key, value in
+            totals[SpendKey(key), default: SpendTotals()].add(SpendTotals(requests: value.requests, cost: value.cost))
+        }
+        for edge in [days.head, days.tail] where !edge.isEmpty {
+            let quarters = Self.split(edge.lowerBound, edge.upperBound, unit: RollupDelta.quarterHourMillis)
+            try store.forEachQuarterHourRollup(buckets: quarters.units) { _, key, value in totals[key, default: SpendTotals()].add(value) }
+            for raw in [quarters.head, quarters.tail] {
+                for (key, value) in try rawDelta(raw).quarterHours { totals[key.spend, default: SpendTotals()].add(value) }
+            }
+        }
+        return totals
+    }
+
+    /// The LLM cost of every conversation from its events before `to`, and when it was last active.
+    public func conversations(to: Int64) throws -> [ConversationKey: ConversationActivity] {
+        var activity: [ConversationKey: ConversationActivity] = [:]
+        let parts = Self.split(Self.beginningOfTime, to, unit: RollupDelta.quarterHourMillis)
+        try store.forEachConversationRollup(buckets: parts.units) { key, bucket, value in
+            activity[key, default: ConversationActivity()].add(value, at: bucket * RollupDelta.quarterHourMillis)
+        }
+        try store.forEachRecord(RecordQuery(from: Timestamp(millis: parts.tail.lowerBound), to: Timestamp(millis: to), order: .timestamp)) {
+            record in
+            guard case .llm = record.event.usage, let conversationID = record.event.conversationID else { return }
+            let key = ConversationKey(tenantID: record.event.tenantID, conversationID: conversationID)
+            activity[key, default: ConversationActivity()].add(
+                SpendTotals(requests: 1, cost: record.pricing.cost), at: record.event.timestamp.millis)
+        }
+        return activity
+    }
+
+    /// The tokens-per-request histogram of the LLM requests before `to`: per label set, the count
+    /// and token sum of each bucket (not cumulative; the last bucket is +Inf).
+    public func tokenHistogram(to: Int64) throws -> [HistogramKey: [TokenCount]] {
+        var histogram: [HistogramKey: [TokenCount]] = [:]
+        let empty = [TokenCount](repeating: TokenCount(), count: RollupDelta.tokenBuckets.count + 1)
+        let parts = Self.split(Self.beginningOfTime, to, unit: CivilDate.millisPerDay)
+        try store.forEachHistogramRollup(days: parts.units) { _, key, index, value in histogram[key, default: empty][index].add(value) }
+        for (key, value) in try rawDelta(parts.tail).tokenHistogram {
+            histogram[key.labels, default: empty][key.bucketIndex].add(value)
+        }
+        return histogram
+    }
+
+    /// The rollups of the raw events in `range`.
+    private func rawDelta(_ range: Range<Int64>) throws -> RollupDelta {
+        var delta = RollupDelta()
+        guard !range.isEmpty else { return delta }
+        try store.forEachRecord(RecordQuery(from: Timestamp(millis: range.lowerBound), to: Timestamp(millis: range.upperBound), order: .timestamp)) {
+            delta.add($0)
+        }
+        return delta
+    }
+
+    /// Splits `[from, to)` into a ragged head, whole units (as unit indices) and a ragged tail.
+    static func split(_ from: Int64, _ to: Int64, unit: Int64) -> (head: Range<Int64>, units: Range<Int64>, tail: Range<Int64>) {
+        guard from < to else { return (from..<from, 0..<0, from..<from) }
+        let first = -floorDivide(-from, unit)
+        let last = floorDivide(to, unit)
+        guard first < last else { return (from..<to, 0..<0, to..<to) }
+        return (from..<(first * unit), first..<last, (last * unit)..<to)
+    }
+}
+
+/// A conversation's LLM cost so far and its latest activity.
+public struct ConversationActivity: Sendable, Hashable {
+    public var requests: Int64 = 0
+    public var cost: Money = .zero
+    /// The latest event's time, or the start of the latest quarter hour with events (quarter hours
+    /// divide every time zone's days and months, so "active since a local midnight" stays exact).
+    public var lastActive: Int64 = .min
+
+    public init() {}
+
+    mutating func add(_ totals: SpendTotals, at millis: Int64) {
+        requests += totals.requests
+        cost = cost + totals.cost
+        lastActive = max(lastActive, millis)
+    }
+}

@@ -1,0 +1,84 @@
+import Pricing
+
+/// Rollups of a set of records, kept in memory: what one write transaction adds to the stored
+/// rollups, and what the raw events at the edges of a queried time range add up to. One piece of
+/// code builds both, so the two can never disagree.
+public struct RollupDelta: Sendable {
+    /// The length of the fine-grained spend buckets: every IANA time zone's midnight falls on one.
+    public static let quarterHourMillis: Int64 = 900_000
+    /// Upper bounds of the tokens-per-request histogram (the last bucket is +Inf).
+    public static let tokenBuckets: [Int64] = [100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000]
+
+    public struct DayKey: Sendable, Hashable {
+        public var day: Int64
+        public var usage: UsageKey
+    }
+
+    public struct QuarterHourKey: Sendable, Hashable {
+        public var bucket: Int64
+        public var spend: SpendKey
+    }
+
+    public struct ConversationBucketKey: Sendable, Hashable {
+        public var conversation: ConversationKey
+        public var bucket: Int64
+    }
+
+    public struct HistogramBucketKey: Sendable, Hashable {
+        public var day: Int64
+        public var labels: HistogramKey
+        /// 0 ..< tokenBuckets.count for the finite buckets, tokenBuckets.count for +Inf.
+        public var bucketIndex: Int
+    }
+
+    /// Per UTC day (days since the epoch).
+    public var daily: [DayKey: UsageTotals] = [:]
+    /// Per quarter hour (milliseconds / 900,000).
+    public var quarterHours: [QuarterHourKey: SpendTotals] = [:]
+    /// LLM cost of each conversation per quarter hour.
+    public var conversations: [ConversationBucketKey: SpendTotals] = [:]
+    /// LLM requests per UTC day and histogram bucket, with their token sums.
+    public var tokenHistogram: [HistogramBucketKey: TokenCount] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { daily.isEmpty }
+
+    /// Adds one stored event.
+    public mutating func add(_ record: LedgerRecord) {
+        let event = record.event
+        let millis = event.timestamp.millis
+        let day = floorDivide(millis, CivilDate.millisPerDay)
+        let bucket = floorDivide(millis, Self.quarterHourMillis)
+        let usage = UsageKey(event)
+        daily[DayKey(day: day, usage: usage), default: UsageTotals()].add(UsageTotals(record))
+        let spend = SpendTotals(requests: 1, cost: record.pricing.cost)
+        quarterHours[QuarterHourKey(bucket: bucket, spend: SpendKey(usage)), default: SpendTotals()].add(spend)
+        guard case .llm(let call) = event.usage else { return }
+        if let conversationID = event.conversationID {
+            let key = ConversationBucketKey(conversation: ConversationKey(tenantID: event.tenantID, conversationID: conversationID), bucket: bucket)
+            conversations[key, default: SpendTotals()].add(spend)
+        }
+        let tokens = call.tokens.inputTokens + call.tokens.outputTokens
+        let index = Self.tokenBuckets.firstIndex { tokens <= $0 } ?? Self.tokenBuckets.count
+        let labels = HistogramKey(provider: call.provider, model: call.model, operation: event.operation)
+        tokenHistogram[HistogramBucketKey(day: day, labels: labels, bucketIndex: index), default: TokenCount()]
+            .add(TokenCount(requests: 1, tokens: tokens))
+    }
+}
+
+/// Requests and the sum of their tokens (input + output), for the tokens-per-request histogram.
+public struct TokenCount: Sendable, Hashable {
+    public var requests: Int64 = 0
+    public var tokens: Int64 = 0
+
+    public init(requests: Int64 = 0, tokens: Int64 = 0) {
+        self.requests = requests
+        self.tokens = tokens
+    }
+
+    public mutating func add(_ other: TokenCount) {
+        requests += other.requests
+        tokens += other.tokens
+    }
+}

@@ -1,0 +1,42 @@
+import CostLedger
+import Pricing
+
+extension ReportSnapshot {
+    /// `cost-summary-DATE`: per tenant, kind, provider, model, service and operation, for the
+    /// previous UTC day and for the month to date.
+    public var costSummary: ReportTable {
+        var table = ReportTable(columns: [
+            "period", "tenant_id", "kind", "provider", "model", "service", "operation", "requests", "input_tokens", "output_tokens",
+            "cached_tokens", "cache_write_tokens", "units", "cost_usd", "estimated_requests",
+        ])
+        let today = asOf.utcDate
+        let periods = [
+            (CivilDate(daysSinceEpoch: today.daysSinceEpoch - 1).description, previousDay), (today.monthKey, monthToDate),
+        ]
+        var rows: [[ReportTable.Cell]] = []
+        for (period, usage) in periods {
+            for (key, totals) in Self.summaryGroups(usage) {
+                rows.append([
+                    .text(period), .text(key.tenantID), .text(key.kind.rawValue), .text(key.provider), .text(key.model),
+                    .text(key.service), .text(key.operation), .count(totals.requests), .count(totals.inputTokens),
+                    .count(totals.outputTokens), .count(totals.cachedTokens), .count(totals.cacheWriteTokens), .count(totals.units),
+                    .money(totals.cost), .count(totals.estimatedRequests),
+                ])
+            }
+        }
+        table.rows = rows.sorted { $0.prefix(7).map(\.csv).lexicographicallyPrecedes($1.prefix(7).map(\.csv)) }
+        return table
+    }
+
+    /// Usage merged over workers and statuses: the summary's key columns.
+    static func summaryGroups(_ usage: [UsageKey: UsageTotals]) -> [UsageKey: UsageTotals] {
+        var groups: [UsageKey: UsageTotals] = [:]
+        for (key, totals) in usage {
+            var merged = key
+            merged.worker = ""
+            merged.status = .success
+            groups[merged, default: UsageTotals()].add(totals)
+        }
+        return groups
+    }
+}

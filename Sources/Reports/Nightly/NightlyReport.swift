@@ -1,0 +1,44 @@
+import BudgetEngine
+import CostLedger
+import Foundation
+import Pricing
+
+/// The nightly job's files for one `as_of` (contract section 7), each written atomically.
+public struct NightlyReport {
+    public let snapshot: ReportSnapshot
+    public var metricPrefix = "cerniq_etapa3_"
+
+    public init(snapshot: ReportSnapshot) {
+        self.snapshot = snapshot
+    }
+
+    /// The columns of `recommendations-DATE` (contract section 8).
+    public static let recommendationColumns = [
+        "id", "tenant_id", "category", "priority", "title", "description", "estimated_monthly_savings_usd", "implementation",
+        "current_metric", "target_metric",
+    ]
+
+    /// Writes every file into `directory` (created when missing) and returns their paths.
+    public func write(to directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let date = snapshot.dateStamp
+        let recommendations = ReportTable(columns: Self.recommendationColumns)
+        let files: [(String, [UInt8])] = [
+            ("cost-summary-\(date).csv", snapshot.costSummary.csvBytes),
+            ("cost-summary-\(date).json", snapshot.costSummary.jsonBytes),
+            ("budgets-\(date).csv", snapshot.budgetsTable.csvBytes),
+            ("budgets-\(date).json", snapshot.budgetsTable.jsonBytes),
+            ("recommendations-\(date).csv", recommendations.csvBytes),
+            ("recommendations-\(date).json", recommendations.jsonBytes),
+            ("external-api-\(date).csv", snapshot.externalAPITable.csvBytes),
+            ("costledger.prom", Array(snapshot.prometheusTextfile(prefix: metricPrefix).utf8)),
+        ]
+        var written: [String] = []
+        for (name, bytes) in files {
+            let path = directory + "/" + name
+            try writeAtomically(bytes, to: path)
+            written.append(path)
+        }
+        return written
+    }
+}

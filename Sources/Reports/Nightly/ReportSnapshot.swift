@@ -1,0 +1,35 @@
+import BudgetEngine
+import CostLedger
+import Pricing
+
+/// Everything the nightly outputs show for one `as_of`, summed once from the rollups.
+public struct ReportSnapshot: Sendable {
+    public var asOf: Timestamp
+    /// Usage of all events with `timestamp <= asOf`.
+    public var allTime: [UsageKey: UsageTotals]
+    /// Usage of `asOf`'s UTC month up to `asOf` inclusive.
+    public var monthToDate: [UsageKey: UsageTotals]
+    /// Usage of the whole UTC day before `asOf`'s date.
+    public var previousDay: [UsageKey: UsageTotals]
+    public var budgets: BudgetSnapshot
+    public var tokenHistogram: [HistogramKey: [TokenCount]]
+    public var prices: PriceTable
+
+    /// Sums the ledger for `asOf`.
+    public init(store: any LedgerStore, prices: PriceTable, tenants: TenantDirectory, asOf: Timestamp) throws {
+        let aggregates = LedgerAggregates(store: store)
+        let end = asOf.millis + 1
+        let today = asOf.utcDate
+        self.asOf = asOf
+        self.prices = prices
+        allTime = try aggregates.usage(to: end)
+        monthToDate = try aggregates.usage(from: today.firstOfMonth.startMillis, to: end)
+        previousDay = try aggregates.usage(from: today.startMillis - CivilDate.millisPerDay, to: today.startMillis)
+        budgets = try BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(
+            asOf: asOf, tenantIDs: Set(allTime.keys.map(\.tenantID)))
+        tokenHistogram = try aggregates.tokenHistogram(to: end)
+    }
+
+    /// `YYYY-MM-DD` of `asOf` in UTC: the date in the report files' names.
+    public var dateStamp: String { asOf.utcDate.description }
+}

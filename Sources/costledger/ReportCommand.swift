@@ -1,0 +1,29 @@
+import ArgumentParser
+import Reports
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "The nightly job: write every report file for --as-of into --out.",
+        discussion: """
+            Writes cost-summary-DATE.csv/.json, budgets-DATE.csv/.json, recommendations-DATE.csv/.json,
+            external-api-DATE.csv and costledger.prom (DATE = as_of's UTC date), each to a temporary name
+            renamed into place. The same ledger and --as-of give byte-identical files.
+            """
+    )
+
+    @OptionGroup var options: LedgerOptions
+    @OptionGroup var time: AsOfOption
+
+    @Option(help: "The directory to write into (created when missing).")
+    var out: String
+
+    @Option(name: .customLong("metric-prefix"), help: "The prefix of every metric name in costledger.prom.")
+    var metricPrefix = "cerniq_etapa3_"
+
+    func run() throws {
+        var report = NightlyReport(snapshot: try options.snapshot(asOf: try time.instant()))
+        report.metricPrefix = metricPrefix
+        for path in try report.write(to: out) { print(path) }
+    }
+}

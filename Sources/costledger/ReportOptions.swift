@@ -1,0 +1,30 @@
+import ArgumentParser
+import BudgetEngine
+import CostLedger
+import Reports
+
+/// Options of the commands that look at time.
+struct AsOfOption: ParsableArguments {
+    @Option(name: .customLong("as-of"), help: "The report time, RFC 3339 or YYYY-MM-DD (default: now). Later events are ignored.")
+    var asOf: String?
+
+    func instant() throws -> Timestamp {
+        try asOf.map { try parseInstant($0, option: "--as-of") } ?? .now()
+    }
+}
+
+extension LedgerOptions {
+    func loadTenants() throws -> TenantDirectory {
+        do {
+            return try TenantDirectory(contentsOf: tenants)
+        } catch {
+            throw CLIError.usage(error.description)
+        }
+    }
+
+    /// Sums the ledger for `asOf`.
+    func snapshot(asOf: Timestamp) throws -> ReportSnapshot {
+        let store = try openStore(create: false)
+        return try ReportSnapshot(store: store, prices: try loadPrices(), tenants: try loadTenants(), asOf: asOf)
+    }
+}
