@@ -42,15 +42,41 @@ public struct Ledger {
         Candidate(event, pricer: pricer)
     }
 
+    /// Candidates with the rollups they add if all are accepted as priced by their plans, computed
+    /// before the write transaction (on the parser thread, when ingesting); ``append(_:)`` then
+    /// only corrects the rollups for duplicates, conflicts and free-quota pricing.
+    public struct Batch: Sendable {
+        public private(set) var candidates: [Candidate] = []
+        fileprivate var rollups = RollupDelta()
+
+        public init() {}
+
+        public init(_ candidates: [Candidate], pricer: EventPricer) {
+            for candidate in candidates { append(candidate, pricer: pricer) }
+        }
+
+        public mutating func append(_ candidate: Candidate, pricer: EventPricer) {
+            rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan))
+            candidates.append(candidate)
+        }
+
+        public var isEmpty: Bool { candidates.isEmpty }
+    }
+
     /// Appends events in order, in one transaction.
     public func append(_ candidates: [Candidate]) throws -> [AppendOutcome] {
-        try store.write { transaction in
+        try append(Batch(candidates, pricer: pricer))
+    }
+
+    /// Appends a batch of events in order, in one transaction.
+    public func append(_ batch: Batch) throws -> [AppendOutcome] {
+        var rollups = batch.rollups
+        return try store.write { transaction in
             var (sequence, hash) = try transaction.tail()
             var quotaCounts: [QuotaPool: Int64] = [:]
-            var rollups = RollupDelta()
             var outcomes: [AppendOutcome] = []
-            outcomes.reserveCapacity(candidates.count)
-            for candidate in candidates {
+            outcomes.reserveCapacity(batch.candidates.count)
+            for candidate in batch.candidates {
                 let (pricing, pool) = try pricer.price(candidate.plan) { pool in
                     if let count = quotaCounts[pool] { return count }
                     let count = try transaction.quotaUsed(pool)
@@ -63,16 +89,22 @@ public struct Ledger {
                 if try transaction.insertIfNew(record) {
                     sequence = record.sequence
                     hash = record.hash
-                    if let pool { quotaCounts[pool, default: 0] += 1 }
-                    rollups.add(record)
+                    if let pool {
+                        quotaCounts[pool, default: 0] += 1
+                        // The batch's rollups assumed the tentative pricing: swap in the real one.
+                        rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)
+                        rollups.add(candidate.event, pricing: pricing)
+                    }
                     outcomes.append(.accepted(sequence: sequence))
                 } else {
+                    rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)
                     outcomes.append(try Self.resolveExisting(candidate, in: transaction))
                 }
             }
             for (pool, count) in quotaCounts {
                 try transaction.setQuotaUsed(pool, to: count)
             }
+            rollups.removeZeros()
             try transaction.addRollups(rollups)
             return outcomes
         }

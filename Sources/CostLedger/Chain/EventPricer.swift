@@ -33,6 +33,15 @@ public struct EventPricer: Sendable {
         case quota(ServicePriceRow, pool: QuotaPool, units: Int64)
     }
 
+    /// The pricing the event gets unless it draws on a free quota (then the quota's count decides
+    /// its cost): what rollups assume before the write transaction, which corrects them.
+    public func tentativePricing(_ plan: Plan) -> EventPricing {
+        switch plan {
+        case .fixed(let pricing): pricing
+        case .quota(let row, _, _): EventPricing(cost: .zero, priceReference: row.reference, estimated: false, freeQuota: false)
+        }
+    }
+
     /// The part of pricing that needs no ledger state, so it can run before the write transaction.
     public func plan(_ event: UsageEvent) -> Plan {
         let date = event.timestamp.utcDate

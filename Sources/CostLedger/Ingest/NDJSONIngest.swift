@@ -46,7 +46,7 @@ public struct NDJSONIngest {
 
     /// A parsed chunk: the valid events, and every line in input order (a rejected line carries its error).
     private struct ParsedChunk: Sendable {
-        var candidates: [Ledger.Candidate] = []
+        var batch = Ledger.Batch()
         var lines: [(source: Int, line: Int, rejection: EventError?)] = []
     }
 
@@ -81,7 +81,7 @@ public struct NDJSONIngest {
             case .parsed(let value): parsed = value
             case .failed(let error): throw error
             }
-            var outcomes = try ledger.append(parsed.candidates).makeIterator()
+            var outcomes = try ledger.append(parsed.batch).makeIterator()
             for line in parsed.lines {
                 totals.lines += 1
                 var rejection = line.rejection
@@ -122,7 +122,7 @@ public struct NDJSONIngest {
                             Result { () throws(EventError) -> UsageEvent in try decoder.decode(raw) }
                         }
                         switch decoded {
-                        case .success(let event): chunk.candidates.append(Ledger.Candidate(event, pricer: pricer))
+                        case .success(let event): chunk.batch.append(Ledger.Candidate(event, pricer: pricer), pricer: pricer)
                         case .failure(let error): rejection = error
                         }
                     case .oversized(let length):

@@ -44,15 +44,28 @@ public struct RollupDelta: Sendable {
 
     public var isEmpty: Bool { daily.isEmpty }
 
+    /// Drops the entries that add up to nothing (events added and taken away again), so no
+    /// empty rollup row is ever written.
+    public mutating func removeZeros() {
+        daily = daily.filter { $0.value != UsageTotals() }
+        quarterHours = quarterHours.filter { $0.value != SpendTotals() }
+        conversations = conversations.filter { $0.value != SpendTotals() }
+        tokenHistogram = tokenHistogram.filter { $0.value != TokenCount() }
+    }
+
     /// Adds one stored event.
     public mutating func add(_ record: LedgerRecord) {
-        let event = record.event
+        add(record.event, pricing: record.pricing)
+    }
+
+    /// Adds an event priced as `pricing`, or takes it away again when `sign` is -1.
+    public mutating func add(_ event: UsageEvent, pricing: EventPricing, sign: Int64 = 1) {
         let millis = event.timestamp.millis
         let day = floorDivide(millis, CivilDate.millisPerDay)
         let bucket = floorDivide(millis, Self.quarterHourMillis)
         let usage = UsageKey(event)
-        daily[DayKey(day: day, usage: usage), default: UsageTotals()].add(UsageTotals(record))
-        let spend = SpendTotals(requests: 1, cost: record.pricing.cost)
+        daily[DayKey(day: day, usage: usage), default: UsageTotals()].add(UsageTotals(event, pricing: pricing, sign: sign))
+        let spend = SpendTotals(requests: sign, cost: Money(nanos: pricing.cost.nanos * sign))
         quarterHours[QuarterHourKey(bucket: bucket, spend: SpendKey(usage)), default: SpendTotals()].add(spend)
         guard case .llm(let call) = event.usage else { return }
         if let conversationID = event.conversationID {
@@ -63,7 +76,7 @@ public struct RollupDelta: Sendable {
         let index = Self.tokenBuckets.firstIndex { tokens <= $0 } ?? Self.tokenBuckets.count
         let labels = HistogramKey(provider: call.provider, model: call.model, operation: event.operation)
         tokenHistogram[HistogramBucketKey(day: day, labels: labels, bucketIndex: index), default: TokenCount()]
-            .add(TokenCount(requests: 1, tokens: tokens))
+            .add(TokenCount(requests: sign, tokens: tokens * sign))
     }
 }
 

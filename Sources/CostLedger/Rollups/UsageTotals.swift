@@ -18,21 +18,21 @@ public struct UsageTotals: Sendable, Hashable {
 
     public init() {}
 
-    /// The totals of one stored event.
-    public init(_ record: LedgerRecord) {
-        requests = 1
-        cost = record.pricing.cost
-        switch record.event.usage {
+    /// The totals of one event priced as `pricing`, negated when `sign` is -1.
+    public init(_ event: UsageEvent, pricing: EventPricing, sign: Int64 = 1) {
+        requests = sign
+        cost = Money(nanos: pricing.cost.nanos * sign)
+        switch event.usage {
         case .llm(let call):
-            inputTokens = call.tokens.inputTokens
-            outputTokens = call.tokens.outputTokens
-            cachedTokens = call.tokens.cachedTokens
-            cacheWriteTokens = call.tokens.cacheWriteTokens
-            estimatedRequests = record.pricing.estimated ? 1 : 0
+            inputTokens = call.tokens.inputTokens * sign
+            outputTokens = call.tokens.outputTokens * sign
+            cachedTokens = call.tokens.cachedTokens * sign
+            cacheWriteTokens = call.tokens.cacheWriteTokens * sign
+            estimatedRequests = pricing.estimated ? sign : 0
         case .api(let call):
-            units = call.units
-            unpricedRequests = record.pricing.priceReference == nil ? 1 : 0
-            freeQuotaRequests = record.pricing.freeQuota ? 1 : 0
+            units = call.units * sign
+            unpricedRequests = pricing.priceReference == nil ? sign : 0
+            freeQuotaRequests = pricing.freeQuota ? sign : 0
         }
     }
 
