@@ -7,12 +7,23 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export line items for finance: one per stored event with from <= timestamp < to.",
         discussion: """
-            Rows come in ledger order. csv has the columns sequence, event_id, timestamp, tenant_id, kind,
-            worker, operation, conversation_id, provider, model, service, status, input_tokens, output_tokens,
-            cached_tokens, cache_write_tokens, batch, units, cost_usd, estimated; json is an array of objects
+            csv and json have one row per event, in ledger order. csv has the columns sequence, event_id, timestamp, tenant_id, kind, \
+            worker, operation, conversation_id, provider, model, service, status, input_tokens, output_tokens, \
+            cached_tokens, cache_write_tokens, batch, units, cost_usd, estimated; json is an array of objects \
             with the same keys. The csv export adds up to the ledger to the last nano-USD.
+
+            focus is a FinOps FOCUS 1.2 CostAndUsage CSV: one row per UTC hour, tenant, SKU and billing \
+            (list price, or a free quota with BilledCost 0). A SKU is one priced component: \
+            provider/model/input|cached_input|cache_write|output[/batch][/long], or service/operation/call|unit. \
+            Its amounts are exact and unrounded, so its BilledCost sum may differ from the ledger by at most \
+            half a nano-USD per event. Component prices are re-derived from --pricing, which must be the price \
+            table the ledger was priced with (exit 1 otherwise). Errored API calls and unpriced services have \
+            no rows.
             """
     )
+
+    /// What `--format` accepts: the line-item formats of ``LedgerExport`` and `focus`.
+    static let formats = LedgerExport.Format.allCases.map(\.rawValue) + ["focus"]
 
     @OptionGroup var options: LedgerOptions
 
@@ -25,21 +36,31 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Only this tenant's events.")
     var tenant: String?
 
-    @Option(help: "csv or json.")
+    @Option(help: "csv, json, or focus (FinOps FOCUS 1.2, hourly rows per tenant and SKU).")
     var format: String = "csv"
 
     @Option(help: "Write to this file (atomically) instead of standard output.")
     var out: String?
 
     func run() throws {
-        guard let exportFormat = LedgerExport.Format(rawValue: format) else {
-            throw CLIError.usage("--format must be one of: \(LedgerExport.Format.allCases.map(\.rawValue).joined(separator: ", "))")
+        let lineItems = LedgerExport.Format(rawValue: format)
+        guard lineItems != nil || format == "focus" else {
+            throw CLIError.usage("--format must be one of: \(Self.formats.joined(separator: ", "))")
         }
         let query = RecordQuery(
             from: try parseInstant(from, option: "--from"), to: try parseInstant(to, option: "--to"), tenantID: tenant)
+        let prices = lineItems == nil ? try options.loadPrices() : nil
         let store = try options.openStore(create: false)
         let output = try out.map { try OutputFile(atomicPath: $0) } ?? .standardOutput()
-        _ = try LedgerExport(query: query, format: exportFormat).write(from: store, to: output)
+        if let lineItems {
+            _ = try LedgerExport(query: query, format: lineItems).write(from: store, to: output)
+        } else if let prices {
+            do {
+                _ = try FocusExport(query: query, prices: prices).write(from: store, to: output)
+            } catch let error as FocusExportError {
+                throw CLIError.problems(error.description)
+            }
+        }
         try output.commit()
     }
 }

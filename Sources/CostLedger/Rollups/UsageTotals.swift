@@ -63,10 +63,12 @@ public struct UsageKey: Sendable, Hashable, Comparable {
     /// Empty for LLM requests.
     public var service: String
     public var status: CallStatus
+    /// Sent through a provider's batch API (LLM only).
+    public var batch: Bool
 
     public init(
         tenantID: String, kind: EventKind, worker: String, operation: String, provider: String, model: String, service: String,
-        status: CallStatus
+        status: CallStatus, batch: Bool = false
     ) {
         self.tenantID = tenantID
         self.kind = kind
@@ -76,6 +78,7 @@ public struct UsageKey: Sendable, Hashable, Comparable {
         self.model = model
         self.service = service
         self.status = status
+        self.batch = batch
     }
 
     public init(_ event: UsageEvent) {
@@ -83,7 +86,7 @@ public struct UsageKey: Sendable, Hashable, Comparable {
         case .llm(let call):
             self.init(
                 tenantID: event.tenantID, kind: .llm, worker: event.worker, operation: event.operation, provider: call.provider,
-                model: call.model, service: "", status: call.status)
+                model: call.model, service: "", status: call.status, batch: call.tokens.batch)
         case .api(let call):
             self.init(
                 tenantID: event.tenantID, kind: .api, worker: event.worker, operation: event.operation, provider: "", model: "",
@@ -96,7 +99,7 @@ public struct UsageKey: Sendable, Hashable, Comparable {
     }
 
     private var sortFields: [String] {
-        [tenantID, kind.rawValue, provider, model, service, operation, worker, status.rawValue]
+        [tenantID, kind.rawValue, provider, model, service, operation, worker, status.rawValue, batch ? "1" : "0"]
     }
 }
 

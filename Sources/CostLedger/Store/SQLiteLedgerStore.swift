@@ -80,6 +80,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 model TEXT NOT NULL,
                 service TEXT NOT NULL,
                 status TEXT NOT NULL,
+                batch INTEGER NOT NULL,
                 requests INTEGER NOT NULL,
                 input_tokens INTEGER NOT NULL,
                 output_tokens INTEGER NOT NULL,
@@ -90,7 +91,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 estimated_requests INTEGER NOT NULL,
                 unpriced_requests INTEGER NOT NULL,
                 free_quota_requests INTEGER NOT NULL,
-                PRIMARY KEY (day, tenant_id, kind, worker, operation, provider, model, service, status)
+                PRIMARY KEY (day, tenant_id, kind, worker, operation, provider, model, service, status, batch)
             ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS rollup_quarter_hour (
                 bucket INTEGER NOT NULL,
@@ -157,7 +158,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         let s = try connection.prepare(
             "SELECT day, tenant_id, kind, worker, operation, provider, model, service, status, requests, input_tokens, "
                 + "output_tokens, cached_tokens, cache_write_tokens, units, cost_nanos, estimated_requests, unpriced_requests, "
-                + "free_quota_requests FROM rollup_daily WHERE day >= ?1 AND day < ?2")
+                + "free_quota_requests, batch FROM rollup_daily WHERE day >= ?1 AND day < ?2")
         s.bind(1, days.lowerBound)
         s.bind(2, days.upperBound)
         while try s.step() {
@@ -166,7 +167,8 @@ public final class SQLiteLedgerStore: LedgerStore {
             }
             let key = UsageKey(
                 tenantID: s.string(1) ?? "", kind: kind, worker: s.string(3) ?? "", operation: s.string(4) ?? "",
-                provider: s.string(5) ?? "", model: s.string(6) ?? "", service: s.string(7) ?? "", status: status)
+                provider: s.string(5) ?? "", model: s.string(6) ?? "", service: s.string(7) ?? "", status: status,
+                batch: s.int64(19) != 0)
             var totals = UsageTotals()
             totals.requests = s.int64(9)
             totals.inputTokens = s.int64(10)
@@ -250,7 +252,7 @@ private final class Statements {
             "INSERT INTO quota_usage (service, operation, tenant_id, month, used) VALUES (?1, ?2, ?3, ?4, ?5) "
                 + "ON CONFLICT (service, operation, tenant_id, month) DO UPDATE SET used = excluded.used")
         addDaily = try connection.prepare(
-            "INSERT INTO rollup_daily VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+            "INSERT INTO rollup_daily VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?20, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
                 + "ON CONFLICT DO UPDATE SET requests = requests + ?10, input_tokens = input_tokens + ?11, "
                 + "output_tokens = output_tokens + ?12, cached_tokens = cached_tokens + ?13, "
                 + "cache_write_tokens = cache_write_tokens + ?14, units = units + ?15, cost_nanos = cost_nanos + ?16, "
@@ -398,6 +400,7 @@ private struct SQLiteWriteTransaction: LedgerWriteTransaction {
             s.bind(17, totals.estimatedRequests)
             s.bind(18, totals.unpricedRequests)
             s.bind(19, totals.freeQuotaRequests)
+            s.bind(20, key.usage.batch)
             try run(s, "cannot update the daily rollup")
         }
         for (key, totals) in delta.quarterHours {

@@ -35,6 +35,7 @@ extension ReportSnapshot {
             var merged = key
             merged.worker = ""
             merged.status = .success
+            merged.batch = false
             groups[merged, default: UsageTotals()].add(totals)
         }
         return groups

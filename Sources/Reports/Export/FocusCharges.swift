@@ -1,0 +1,61 @@
+import CostLedger
+import Pricing
+
+/// Splits stored events into their priced components, re-deriving each component's price from
+/// the price table and checking it against what the ledger stored.
+struct FocusCharges {
+    let prices: PriceTable
+
+    /// Calls `body` with each component of `record` that has a non-zero quantity.
+    ///
+    /// Records with no price row (an LLM model with no row and no fallback, an unpriced service)
+    /// and errored API calls have none.
+    /// - Throws: ``FocusExportError`` with ``FocusExportError/Code/priceMismatch`` when the price
+    ///   table does not give the row and cost stored for the event.
+    func forEach(of record: LedgerRecord, _ body: (FocusSKU, Int64) throws -> Void) throws {
+        guard let reference = record.pricing.priceReference else { return }
+        let event = record.event
+        let date = event.timestamp.utcDate
+        switch event.usage {
+        case .llm(let call):
+            let quote = prices.quote(provider: call.provider, model: call.model, usage: call.tokens, on: date)
+            guard let row = quote.row, row.reference == reference, quote.cost == record.pricing.cost else {
+                throw mismatch(record, found: "\(quote.row?.reference ?? "no price row") costing \(quote.cost)")
+            }
+            for charge in quote.charges where charge.tokens > 0 {
+                let sku = FocusSKU(
+                    kind: .llm, publisher: call.provider, product: call.model, component: charge.component.rawValue,
+                    batch: call.tokens.batch, longContext: quote.longContext, effectiveFrom: row.effectiveFrom,
+                    listUnitPrice: charge.pricePerMillion, discount: quote.discount)
+                try body(sku, charge.tokens)
+            }
+        case .api(let call):
+            guard call.status == .success else { return }
+            let row = prices.serviceRow(service: call.service, operation: event.operation, on: date)
+            let list = row.map { Money(nanos: ($0.pricePerCall.millionths + $0.pricePerUnit.millionths * call.units) * 1000) }
+            guard let row, let list, row.reference == reference, (record.pricing.freeQuota ? .zero : list) == record.pricing.cost
+            else {
+                throw mismatch(record, found: "\(row?.reference ?? "no price row") listing \(list ?? .zero)")
+            }
+            func sku(_ component: String, _ price: Decimal6) -> FocusSKU {
+                FocusSKU(
+                    kind: .api, publisher: call.service, product: event.operation, component: component, batch: false,
+                    longContext: false, effectiveFrom: row.effectiveFrom, listUnitPrice: price, discount: .zero)
+            }
+            // Every successful call is a request, even at a zero call price; units are a SKU only
+            // where the row prices them (elsewhere `units` is informational, e.g. 1 for termene).
+            try body(sku("call", row.pricePerCall), 1)
+            if row.pricePerUnit > .zero {
+                try body(sku("unit", row.pricePerUnit), call.units)
+            }
+        }
+    }
+
+    private func mismatch(_ record: LedgerRecord, found: String) -> FocusExportError {
+        FocusExportError(
+            .priceMismatch, sequence: record.sequence,
+            "event \(record.event.id) is stored as \(record.pricing.priceReference ?? "no price row") costing "
+                + "\(record.pricing.cost)\(record.pricing.freeQuota ? " (free quota)" : ""), but the price table gives \(found); "
+                + "export with the price tables the ledger was priced with (costledger verify checks them)")
+    }
+}
