@@ -95,6 +95,7 @@ public struct Ledger {
                         rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)
                         rollups.add(candidate.event, pricing: pricing)
                     }
+                    rollups.addPromptCacheUse(candidate.event)
                     outcomes.append(.accepted(sequence: sequence))
                 } else {
                     rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)

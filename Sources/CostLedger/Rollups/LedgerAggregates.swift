@@ -27,6 +27,41 @@ public struct LedgerAggregates {
         return totals
     }
 
+    /// Usage per UTC day (days since the epoch) of the events with `from <= timestamp < to`.
+    public func usageByDay(from: Int64, to: Int64) throws -> [Int64: [UsageKey: UsageTotals]] {
+        var days: [Int64: [UsageKey: UsageTotals]] = [:]
+        let parts = Self.split(from, to, unit: CivilDate.millisPerDay)
+        try store.forEachDailyRollup(days: parts.units) { day, key, value in days[day, default: [:]][key, default: UsageTotals()].add(value) }
+        for edge in [parts.head, parts.tail] {
+            for (key, value) in try rawDelta(edge).daily { days[key.day, default: [:]][key.usage, default: UsageTotals()].add(value) }
+        }
+        return days
+    }
+
+    /// Fingerprinted LLM requests per 5-minute window, for windows starting in `[from, to)`; the
+    /// ragged edges come from the raw events of the whole edge windows.
+    public func promptCache(from: Int64, to: Int64) throws -> [PromptCacheKey: PromptCacheTotals] {
+        var totals: [PromptCacheKey: PromptCacheTotals] = [:]
+        let unit = RollupDelta.promptCacheMillis
+        let parts = Self.split(from, to, unit: unit)
+        try store.forEachPromptCacheRollup(buckets: parts.units) { key, value in totals[key, default: PromptCacheTotals()].add(value) }
+        for edge in [parts.head, parts.tail] {
+            for (key, value) in try rawDelta(edge).promptCache { totals[key, default: PromptCacheTotals()].add(value) }
+        }
+        return totals
+    }
+
+    /// Successful API calls with a `request_key` of the events with `from <= timestamp < to`.
+    public func requestKeys(from: Int64, to: Int64) throws -> [RequestKeyKey: SpendTotals] {
+        var totals: [RequestKeyKey: SpendTotals] = [:]
+        let parts = Self.split(from, to, unit: CivilDate.millisPerDay)
+        try store.forEachRequestKeyRollup(days: parts.units) { _, key, value in totals[key, default: SpendTotals()].add(value) }
+        for edge in [parts.head, parts.tail] {
+            for (key, value) in try rawDelta(edge).requestKeys { totals[key.key, default: SpendTotals()].add(value) }
+        }
+        return totals
+    }
+
     /// Spend by ``SpendKey`` of the events with `from <= timestamp < to`.
     public func spend(from: Int64, to: Int64) throws -> [SpendKey: SpendTotals] {
         var totals: [SpendKey: SpendTotals] = [:]

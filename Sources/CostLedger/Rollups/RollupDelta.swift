@@ -39,6 +39,15 @@ public struct RollupDelta: Sendable {
     public var conversations: [ConversationBucketKey: SpendTotals] = [:]
     /// LLM requests per UTC day and histogram bucket, with their token sums.
     public var tokenHistogram: [HistogramBucketKey: TokenCount] = [:]
+    /// Fingerprinted LLM requests per 5-minute window (see ``addPromptCacheUse(_:)``).
+    public var promptCache: [PromptCacheKey: PromptCacheTotals] = [:]
+    /// Successful API calls with a `request_key`, per UTC day.
+    public var requestKeys: [RequestKeyDayKey: SpendTotals] = [:]
+
+    public struct RequestKeyDayKey: Sendable, Hashable {
+        public var day: Int64
+        public var key: RequestKeyKey
+    }
 
     public init() {}
 
@@ -51,11 +60,13 @@ public struct RollupDelta: Sendable {
         quarterHours = quarterHours.filter { $0.value != SpendTotals() }
         conversations = conversations.filter { $0.value != SpendTotals() }
         tokenHistogram = tokenHistogram.filter { $0.value != TokenCount() }
+        requestKeys = requestKeys.filter { $0.value != SpendTotals() }
     }
 
     /// Adds one stored event.
     public mutating func add(_ record: LedgerRecord) {
         add(record.event, pricing: record.pricing)
+        addPromptCacheUse(record.event)
     }
 
     /// Adds an event priced as `pricing`, or takes it away again when `sign` is -1.
@@ -67,6 +78,10 @@ public struct RollupDelta: Sendable {
         daily[DayKey(day: day, usage: usage), default: UsageTotals()].add(UsageTotals(event, pricing: pricing, sign: sign))
         let spend = SpendTotals(requests: sign, cost: Money(nanos: pricing.cost.nanos * sign))
         quarterHours[QuarterHourKey(bucket: bucket, spend: SpendKey(usage)), default: SpendTotals()].add(spend)
+        if case .api(let call) = event.usage, call.status == .success, let requestKey = call.requestKey {
+            let key = RequestKeyKey(tenantID: event.tenantID, service: call.service, operation: event.operation, requestKey: requestKey)
+            requestKeys[RequestKeyDayKey(day: day, key: key), default: SpendTotals()].add(spend)
+        }
         guard case .llm(let call) = event.usage else { return }
         if let conversationID = event.conversationID {
             let key = ConversationBucketKey(conversation: ConversationKey(tenantID: event.tenantID, conversationID: conversationID), bucket: bucket)

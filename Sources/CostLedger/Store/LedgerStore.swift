@@ -23,6 +23,12 @@ public protocol LedgerStore: AnyObject {
         buckets: Range<Int64>, _ body: (ConversationKey, _ bucket: Int64, SpendTotals) throws -> Void
     ) throws
 
+    /// Streams the prompt-cache rollup of 5-minute `buckets` (milliseconds / 300,000).
+    func forEachPromptCacheRollup(buckets: Range<Int64>, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void) throws
+
+    /// Streams the request-key rollup of UTC `days`.
+    func forEachRequestKeyRollup(days: Range<Int64>, _ body: (_ day: Int64, RequestKeyKey, SpendTotals) throws -> Void) throws
+
     /// Streams the tokens-per-request histogram rollup of UTC `days`.
     func forEachHistogramRollup(
         days: Range<Int64>, _ body: (_ day: Int64, HistogramKey, _ bucketIndex: Int, TokenCount) throws -> Void

@@ -120,6 +120,28 @@ public final class SQLiteLedgerStore: LedgerStore {
                 tokens INTEGER NOT NULL,
                 PRIMARY KEY (day, provider, model, operation, bucket_index)
             ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS rollup_prompt_cache (
+                bucket INTEGER NOT NULL,
+                tenant_id TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                uncached_tokens INTEGER NOT NULL,
+                first_ms INTEGER NOT NULL,
+                first_uncached_tokens INTEGER NOT NULL,
+                PRIMARY KEY (bucket, tenant_id, provider, model, fingerprint)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS rollup_request_key (
+                day INTEGER NOT NULL,
+                tenant_id TEXT NOT NULL,
+                service TEXT NOT NULL,
+                operation TEXT NOT NULL,
+                request_key TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                cost_nanos INTEGER NOT NULL,
+                PRIMARY KEY (day, tenant_id, service, operation, request_key)
+            ) WITHOUT ROWID;
             PRAGMA user_version = \(Self.schemaVersion);
             COMMIT;
             """)
@@ -209,6 +231,37 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    public func forEachPromptCacheRollup(buckets: Range<Int64>, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT bucket, tenant_id, provider, model, fingerprint, requests, uncached_tokens, first_ms, first_uncached_tokens "
+                + "FROM rollup_prompt_cache WHERE bucket >= ?1 AND bucket < ?2")
+        s.bind(1, buckets.lowerBound)
+        s.bind(2, buckets.upperBound)
+        while try s.step() {
+            let key = PromptCacheKey(
+                bucket: s.int64(0), tenantID: s.string(1) ?? "", provider: s.string(2) ?? "", model: s.string(3) ?? "",
+                fingerprint: s.string(4) ?? "")
+            var totals = PromptCacheTotals()
+            totals.requests = s.int64(5)
+            totals.uncachedTokens = s.int64(6)
+            totals.firstMillis = s.int64(7)
+            totals.firstUncachedTokens = s.int64(8)
+            try body(key, totals)
+        }
+    }
+
+    public func forEachRequestKeyRollup(days: Range<Int64>, _ body: (Int64, RequestKeyKey, SpendTotals) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT day, tenant_id, service, operation, request_key, requests, cost_nanos FROM rollup_request_key "
+                + "WHERE day >= ?1 AND day < ?2")
+        s.bind(1, days.lowerBound)
+        s.bind(2, days.upperBound)
+        while try s.step() {
+            let key = RequestKeyKey(tenantID: s.string(1) ?? "", service: s.string(2) ?? "", operation: s.string(3) ?? "", requestKey: s.string(4) ?? "")
+            try body(s.int64(0), key, SpendTotals(requests: s.int64(5), cost: Money(nanos: s.int64(6))))
+        }
+    }
+
     public func forEachHistogramRollup(days: Range<Int64>, _ body: (Int64, HistogramKey, Int, TokenCount) throws -> Void) throws {
         let s = try connection.prepare(
             "SELECT day, provider, model, operation, bucket_index, requests, tokens FROM rollup_token_histogram WHERE day >= ?1 AND day < ?2")
@@ -237,6 +290,8 @@ private final class Statements {
     let addQuarterHour: SQLiteStatement
     let addConversation: SQLiteStatement
     let addHistogram: SQLiteStatement
+    let addPromptCache: SQLiteStatement
+    let addRequestKey: SQLiteStatement
     let connection: SQLiteConnection
 
     init(connection: SQLiteConnection) throws(LedgerError) {
@@ -267,6 +322,15 @@ private final class Statements {
         addHistogram = try connection.prepare(
             "INSERT INTO rollup_token_histogram VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                 + "ON CONFLICT DO UPDATE SET requests = requests + ?6, tokens = tokens + ?7")
+        // The earliest request of a window wins (on a tie, the larger), as PromptCacheTotals.add does.
+        addPromptCache = try connection.prepare(
+            "INSERT INTO rollup_prompt_cache VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
+                + "requests = requests + ?6, uncached_tokens = uncached_tokens + ?7, "
+                + "first_uncached_tokens = CASE WHEN ?8 < first_ms OR (?8 = first_ms AND ?9 > first_uncached_tokens) "
+                + "THEN ?9 ELSE first_uncached_tokens END, first_ms = min(first_ms, ?8)")
+        addRequestKey = try connection.prepare(
+            "INSERT INTO rollup_request_key VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?6, cost_nanos = cost_nanos + ?7")
     }
 
     func bind(_ record: LedgerRecord) {
@@ -432,6 +496,34 @@ private struct SQLiteWriteTransaction: LedgerWriteTransaction {
             s.bind(6, count.requests)
             s.bind(7, count.tokens)
             try run(s, "cannot update the token histogram rollup")
+        }
+        try addOptimizerRollups(delta)
+    }
+
+    private func addOptimizerRollups(_ delta: RollupDelta) throws {
+        for (key, totals) in delta.promptCache {
+            let s = statements.addPromptCache
+            s.bind(1, key.bucket)
+            s.bind(2, key.tenantID)
+            s.bind(3, key.provider)
+            s.bind(4, key.model)
+            s.bind(5, key.fingerprint)
+            s.bind(6, totals.requests)
+            s.bind(7, totals.uncachedTokens)
+            s.bind(8, totals.firstMillis)
+            s.bind(9, totals.firstUncachedTokens)
+            try run(s, "cannot update the prompt-cache rollup")
+        }
+        for (key, totals) in delta.requestKeys {
+            let s = statements.addRequestKey
+            s.bind(1, key.day)
+            s.bind(2, key.key.tenantID)
+            s.bind(3, key.key.service)
+            s.bind(4, key.key.operation)
+            s.bind(5, key.key.requestKey)
+            s.bind(6, totals.requests)
+            s.bind(7, totals.cost.nanos)
+            try run(s, "cannot update the request-key rollup")
         }
     }
 
