@@ -34,7 +34,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "BudgetEngine", dependencies: ["CostLedger", "Pricing", "CSVCodec"], swiftSettings: swiftSettings),
-        .target(name: "Optimizer", dependencies: ["BudgetEngine", "CostLedger", "Pricing"], swiftSettings: swiftSettings),
+        .target(name: "Optimizer", dependencies: ["CostLedger", "Pricing", "CSVCodec"], swiftSettings: swiftSettings),
         .target(
             name: "Reports",
             dependencies: ["Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec"],
@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "costledger",
             dependencies: [
-                "Reports", "BudgetEngine", "CostLedger", "Pricing",
+                "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "CostLedgerTests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],
+            name: "ReportsTests", dependencies: ["Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -13,7 +13,7 @@ struct CostLedgerCommand: ParsableCommand {
             problems (rejected events, a broken ledger), 2 bad usage or an unreadable input file.
             """,
         subcommands: [
-            IngestCommand.self, ReportCommand.self, BudgetsCommand.self, ExportCommand.self, TextfileCommand.self, VerifyCommand.self,
+            IngestCommand.self, ReportCommand.self, BudgetsCommand.self, RecommendCommand.self, ExportCommand.self, TextfileCommand.self, VerifyCommand.self,
             QuoteCommand.self, DemoCommand.self,
         ]
     )

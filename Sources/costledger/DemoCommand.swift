@@ -1,6 +1,7 @@
 import ArgumentParser
 import CostLedger
 import Foundation
+import Optimizer
 import Pricing
 import Reports
 
@@ -36,7 +37,7 @@ struct DemoCommand: ParsableCommand {
             if batch.count == 5_000 { try flush() }
         }
         try flush()
-        let snapshot = try options.snapshot(asOf: asOf)
+        let snapshot = try options.snapshot(asOf: asOf, optimizer: OptimizerSettings())
         let files = try NightlyReport(snapshot: snapshot).write(to: out)
         print(DemoSummary(snapshot: snapshot, accepted: accepted, ledgerPath: options.databasePath, files: files).text)
     }

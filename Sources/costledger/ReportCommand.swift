@@ -1,4 +1,5 @@
 import ArgumentParser
+import Optimizer
 import Reports
 
 struct ReportCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct ReportCommand: ParsableCommand {
     var metricPrefix = "cerniq_etapa3_"
 
     func run() throws {
-        var report = NightlyReport(snapshot: try options.snapshot(asOf: try time.instant()))
+        var report = NightlyReport(snapshot: try options.snapshot(asOf: try time.instant(), optimizer: OptimizerSettings()))
         report.metricPrefix = metricPrefix
         for path in try report.write(to: out) { print(path) }
     }

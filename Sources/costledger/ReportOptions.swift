@@ -1,6 +1,8 @@
 import ArgumentParser
 import BudgetEngine
 import CostLedger
+import Optimizer
+import Pricing
 import Reports
 
 /// Options of the commands that look at time.
@@ -22,9 +24,19 @@ extension LedgerOptions {
         }
     }
 
-    /// Sums the ledger for `asOf`.
-    func snapshot(asOf: Timestamp) throws -> ReportSnapshot {
+    func loadDowngrades() throws -> DowngradeMap {
+        do {
+            return try DowngradeMap(contentsOf: pricing + "/recommend.csv")
+        } catch {
+            throw CLIError.usage(error.description)
+        }
+    }
+
+    /// Sums the ledger for `asOf`; runs the optimiser only when given its settings.
+    func snapshot(asOf: Timestamp, optimizer: OptimizerSettings? = nil) throws -> ReportSnapshot {
         let store = try openStore(create: false)
-        return try ReportSnapshot(store: store, prices: try loadPrices(), tenants: try loadTenants(), asOf: asOf)
+        return try ReportSnapshot(
+            store: store, prices: try loadPrices(), tenants: try loadTenants(), downgrades: try loadDowngrades(), optimizer: optimizer,
+            asOf: asOf)
     }
 }

@@ -120,4 +120,19 @@ struct NightlyReportCLITests {
         let csv = try runCostLedger(["budgets"] + common + ["--as-of", Self.asOf, "--format", "csv"])
         #expect(csv.stdout.split(separator: "\n").count == 5)
     }
+
+    @Test("recommend prints the optimiser's output, the same bytes each time, and report writes it too")
+    func recommend() throws {
+        defer { directory.remove() }
+        let arguments = ["recommend"] + common + ["--as-of", Self.asOf, "--savings-floor", "0.01"]
+        let first = try runCostLedger(arguments)
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        let rows = try #require(JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [[String: Any]])
+        #expect(!rows.isEmpty)
+        #expect(Set(rows[0].keys).count == 10)
+        #expect(try runCostLedger(arguments).stdout == first.stdout)
+        let csv = try runCostLedger(arguments + ["--format", "csv"])
+        #expect(csv.stdout.hasPrefix("id,tenant_id,category,priority,title,description,estimated_monthly_savings_usd,implementation,current_metric,target_metric\n"))
+        #expect(try runCostLedger(["recommend"] + common + ["--window-days", "0"]).exitCode == 2)
+    }
 }

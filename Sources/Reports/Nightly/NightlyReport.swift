@@ -12,17 +12,11 @@ public struct NightlyReport {
         self.snapshot = snapshot
     }
 
-    /// The columns of `recommendations-DATE` (contract section 8).
-    public static let recommendationColumns = [
-        "id", "tenant_id", "category", "priority", "title", "description", "estimated_monthly_savings_usd", "implementation",
-        "current_metric", "target_metric",
-    ]
-
     /// Writes every file into `directory` (created when missing) and returns their paths.
     public func write(to directory: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let date = snapshot.dateStamp
-        let recommendations = ReportTable(columns: Self.recommendationColumns)
+        let recommendations = snapshot.recommendationsTable
         let files: [(String, [UInt8])] = [
             ("cost-summary-\(date).csv", snapshot.costSummary.csvBytes),
             ("cost-summary-\(date).json", snapshot.costSummary.jsonBytes),

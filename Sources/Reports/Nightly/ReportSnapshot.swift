@@ -1,5 +1,6 @@
 import BudgetEngine
 import CostLedger
+import Optimizer
 import Pricing
 
 /// Everything the nightly outputs show for one `as_of`, summed once from the rollups.
@@ -13,10 +14,14 @@ public struct ReportSnapshot: Sendable {
     public var previousDay: [UsageKey: UsageTotals]
     public var budgets: BudgetSnapshot
     public var tokenHistogram: [HistogramKey: [TokenCount]]
+    public var recommendations: [Recommendation]
     public var prices: PriceTable
 
-    /// Sums the ledger for `asOf`.
-    public init(store: any LedgerStore, prices: PriceTable, tenants: TenantDirectory, asOf: Timestamp) throws {
+    /// Sums the ledger for `asOf`; `optimizer` nil leaves ``recommendations`` empty.
+    public init(
+        store: any LedgerStore, prices: PriceTable, tenants: TenantDirectory, downgrades: DowngradeMap,
+        optimizer settings: OptimizerSettings?, asOf: Timestamp
+    ) throws {
         let aggregates = LedgerAggregates(store: store)
         let end = asOf.millis + 1
         let today = asOf.utcDate
@@ -28,6 +33,9 @@ public struct ReportSnapshot: Sendable {
         budgets = try BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(
             asOf: asOf, tenantIDs: Set(allTime.keys.map(\.tenantID)))
         tokenHistogram = try aggregates.tokenHistogram(to: end)
+        recommendations =
+            try settings.map { try Optimizer(aggregates: aggregates, prices: prices, downgrades: downgrades, settings: $0).recommend(asOf: asOf) }
+            ?? []
     }
 
     /// `YYYY-MM-DD` of `asOf` in UTC: the date in the report files' names.

@@ -53,7 +53,7 @@ struct DemoEvents: Sequence {
         let (worker, operation) = operations[random.below(operations.count)]
         // tenant-03 runs a long-context agent on the expensive model: it goes over its daily budget.
         let heavy = tenant == "tenant-03" && (operation == "conversation" || operation == "classification")
-        let input = Int64(heavy ? 60_000 + random.below(100_000) : 300 + random.below(4_000))
+        let input = Int64(heavy ? 60_000 + random.below(100_000) : 300 + random.below(3_000))
         let cached = provider == "anthropic" && random.below(100) < 40 ? input * 7 / 10 : 0
         let tokens = LLMUsage(
             inputTokens: input, outputTokens: Int64(100 + random.below(900)), cachedTokens: cached,

@@ -1,5 +1,6 @@
 import BudgetEngine
 import CostLedger
+import Optimizer
 import Pricing
 import Reports
 
@@ -39,6 +40,12 @@ struct DemoSummary {
                 lines.append("  \("\(pool.service)/\(pool.operation)".padding(24))used \(pool.quotaUsed) of \(pool.freeQuota ?? 0), paid \(pool.cost) USD")
             }
         }
+        lines.append("")
+        lines.append("top recommendations (savings a month):")
+        for item in snapshot.recommendations.prefix(5) {
+            lines.append("  \(item.tenantID.padding(12))\(item.estimatedMonthlySavings) USD  [\(item.category.rawValue)] \(item.title)")
+        }
+        if snapshot.recommendations.isEmpty { lines.append("  none") }
         lines.append("")
         lines.append("files:")
         for file in files { lines.append("  \(file)") }
