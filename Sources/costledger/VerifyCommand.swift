@@ -5,7 +5,7 @@ import Foundation
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the whole ledger: sequence numbers, the hash chain and every stored cost.",
+        abstract: "Check the whole ledger: sequence numbers, the hash chain, every stored cost, and the rollups reports read.",
         discussion: "Prints 'ok N events', or the first bad sequence number and why, and exits 1."
     )
 
@@ -18,6 +18,10 @@ struct VerifyCommand: ParsableCommand {
         }
         if let failure = report.failure {
             print("broken at sequence \(failure.sequence): \(failure.reason)")
+            throw ExitCode(1)
+        }
+        if let mismatch = report.rollupMismatch {
+            print("broken rollup: \(mismatch)")
             throw ExitCode(1)
         }
         print("ok \(report.checked) events")

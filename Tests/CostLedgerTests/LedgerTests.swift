@@ -159,6 +159,18 @@ struct LedgerTests {
         #expect(report.failure?.sequence == badSequence)
     }
 
+    @Test("verify finds a rollup that no longer adds up to the events")
+    func tamperedRollup() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        try fixture.append([LedgerFixture.llmCall("e1"), LedgerFixture.apiCall("a1")])
+        #expect(try fixture.ledger.verify().isSound)
+        _ = try runTool("sqlite3", [fixture.directory.file("ledger.sqlite"), "UPDATE rollup_daily SET cost_nanos = cost_nanos - 1 WHERE kind = 'llm'"])
+        let report = try fixture.ledger.verify()
+        #expect(report.failure == nil)
+        #expect(report.rollupMismatch?.hasPrefix("rollup_daily for 2026-11-10 tenant acme chat") == true, "\(report)")
+    }
+
     @Test("a stored cost that no longer matches the price table is found")
     func repricing() throws {
         let fixture = try LedgerFixture()
