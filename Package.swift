@@ -40,10 +40,16 @@ let package = Package(
             dependencies: ["Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec"],
             swiftSettings: swiftSettings
         ),
+        // The HTTP API's shell: authentication today, the Hummingbird server next.
+        .target(
+            name: "Server",
+            dependencies: ["CSVCodec", "Pricing", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "costledger",
             dependencies: [
-                "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing",
+                "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "Server", "CSVCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -54,6 +60,7 @@ let package = Package(
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CostLedgerTests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],
             swiftSettings: swiftSettings),
