@@ -20,6 +20,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries: libcsv (no pkg-config file) and SQLite.
@@ -40,10 +43,16 @@ let package = Package(
             dependencies: ["Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec"],
             swiftSettings: swiftSettings
         ),
-        // The HTTP API's shell: authentication today, the Hummingbird server next.
+        // The HTTP API: a thin Hummingbird shell over the same modules the CLI uses.
         .target(
             name: "Server",
-            dependencies: ["CSVCodec", "Pricing", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CSVCodec", "Pricing", "CostLedger", "BudgetEngine", "Optimizer", "Reports",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -60,7 +69,10 @@ let package = Package(
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CostLedgerTests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],
             swiftSettings: swiftSettings),

@@ -61,6 +61,12 @@ public struct Ledger {
         }
 
         public var isEmpty: Bool { candidates.isEmpty }
+
+        /// Appends another batch's candidates after this one's (group commit).
+        public mutating func append(contentsOf other: Batch) {
+            candidates.append(contentsOf: other.candidates)
+            rollups.merge(other.rollups)
+        }
     }
 
     /// Appends events in order, in one transaction.

@@ -56,6 +56,33 @@ struct JSONFieldScanner {
         return result
     }
 
+    /// The byte ranges of the elements of the JSON array that `bytes` holds, validating all of it.
+    static func arrayElements(_ bytes: UnsafeRawBufferPointer) throws(SyntaxError) -> [Range<Int>] {
+        var scanner = JSONFieldScanner(bytes)
+        scanner.skipWhitespace()
+        try scanner.expect(UInt8(ascii: "["), "'['")
+        var ranges: [Range<Int>] = []
+        scanner.skipWhitespace()
+        if scanner.peek() == UInt8(ascii: "]") {
+            scanner.index += 1
+        } else {
+            while true {
+                scanner.skipWhitespace()
+                let start = scanner.index
+                _ = try scanner.scanValue(depth: 1, keep: false)
+                ranges.append(start..<scanner.index)
+                scanner.skipWhitespace()
+                guard let byte = scanner.peek() else { throw scanner.error("unexpected end of input") }
+                scanner.index += 1
+                if byte == UInt8(ascii: "]") { break }
+                guard byte == UInt8(ascii: ",") else { throw scanner.error("expected ',' or ']'") }
+            }
+        }
+        scanner.skipWhitespace()
+        guard scanner.index == bytes.count else { throw scanner.error("unexpected text after the JSON value") }
+        return ranges
+    }
+
     private func error(_ message: String) -> SyntaxError {
         SyntaxError(offset: index, message: message)
     }

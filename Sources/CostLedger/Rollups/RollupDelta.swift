@@ -53,6 +53,40 @@ public struct RollupDelta: Sendable {
 
     public var isEmpty: Bool { daily.isEmpty }
 
+    /// Adds another delta's entries to this one.
+    public mutating func merge(_ other: RollupDelta) {
+        daily.merge(other.daily) { a, b in
+            var sum = a
+            sum.add(b)
+            return sum
+        }
+        quarterHours.merge(other.quarterHours) { a, b in
+            var sum = a
+            sum.add(b)
+            return sum
+        }
+        conversations.merge(other.conversations) { a, b in
+            var sum = a
+            sum.add(b)
+            return sum
+        }
+        tokenHistogram.merge(other.tokenHistogram) { a, b in
+            var sum = a
+            sum.add(b)
+            return sum
+        }
+        promptCache.merge(other.promptCache) { a, b in
+            var sum = a
+            sum.add(b)
+            return sum
+        }
+        requestKeys.merge(other.requestKeys) { a, b in
+            var sum = a
+            sum.add(b)
+            return sum
+        }
+    }
+
     /// Drops the entries that add up to nothing (events added and taken away again), so no
     /// empty rollup row is ever written.
     public mutating func removeZeros() {

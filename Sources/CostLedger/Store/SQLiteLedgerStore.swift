@@ -160,16 +160,37 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws {
-        let order = query.order == .sequence ? "seq" : "ts_ms, seq"
+        // Only the conditions that apply, so SQLite can search the time index instead of walking it.
+        var time: [String] = []
+        if query.from != nil { time.append("ts_ms >= ?1") }
+        if query.to != nil { time.append("ts_ms < ?2") }
+        var conditions = time
+        if query.tenantID != nil { conditions.append("tenant_id = ?3") }
+        var order = "ts_ms, seq"
+        if query.order == .sequence {
+            order = "seq"
+            // In ledger order, bound the rowid scan by the sequence numbers the time range holds
+            // (found through the index) rather than sorting the range in memory.
+            if !time.isEmpty {
+                let bounds = try connection.prepare("SELECT min(seq), max(seq) FROM events WHERE " + time.joined(separator: " AND "))
+                bind(query, to: bounds, tenant: false)
+                guard try bounds.step(), !bounds.isNull(0) else { return }
+                conditions.append("seq BETWEEN \(bounds.int64(0)) AND \(bounds.int64(1))")
+            }
+        }
         let statement = try connection.prepare(
-            "SELECT \(Statements.columns) FROM events WHERE (?1 IS NULL OR ts_ms >= ?1) AND (?2 IS NULL OR ts_ms < ?2) "
-                + "AND (?3 IS NULL OR tenant_id = ?3) ORDER BY \(order)")
-        if let from = query.from { statement.bind(1, from.millis) }
-        if let to = query.to { statement.bind(2, to.millis) }
-        statement.bind(3, query.tenantID)
+            "SELECT \(Statements.columns) FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+                + " ORDER BY \(order)")
+        bind(query, to: statement, tenant: true)
         while try statement.step() {
             try body(try Statements.record(from: statement))
         }
+    }
+
+    private func bind(_ query: RecordQuery, to statement: SQLiteStatement, tenant: Bool) {
+        if let from = query.from { statement.bind(1, from.millis) }
+        if let to = query.to { statement.bind(2, to.millis) }
+        if tenant, let tenantID = query.tenantID { statement.bind(3, tenantID) }
     }
 
     public func recordCount() throws -> Int64 {

@@ -16,7 +16,8 @@ extension ReportSnapshot {
         "monthly_status", "external_api_month_spend_usd", "conversations_over_limit",
     ]
 
-    static func budgetRow(_ budget: TenantBudget) -> [ReportTable.Cell] {
+    /// One tenant's row of the budgets file.
+    public static func budgetRow(_ budget: TenantBudget) -> [ReportTable.Cell] {
         [
             .text(budget.tenantID), .text(budget.policy.timezone), .money(budget.day.spend), .money(budget.day.budget),
             .ratio(budget.day.utilization), .money(budget.day.remaining), .money(budget.day.projected), .text(budget.day.status.rawValue),

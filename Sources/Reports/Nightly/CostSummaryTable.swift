@@ -5,14 +5,22 @@ extension ReportSnapshot {
     /// `cost-summary-DATE`: per tenant, kind, provider, model, service and operation, for the
     /// previous UTC day and for the month to date.
     public var costSummary: ReportTable {
+        let today = asOf.utcDate
+        return Self.costSummaryTable([
+            (CivilDate(daysSinceEpoch: today.daysSinceEpoch - 1).description, previousDay), (today.monthKey, monthToDate),
+        ])
+    }
+
+    /// The cost summary of one period's usage.
+    public static func costSummaryTable(_ usage: [UsageKey: UsageTotals], period: String) -> ReportTable {
+        costSummaryTable([(period, usage)])
+    }
+
+    static func costSummaryTable(_ periods: [(String, [UsageKey: UsageTotals])]) -> ReportTable {
         var table = ReportTable(columns: [
             "period", "tenant_id", "kind", "provider", "model", "service", "operation", "requests", "input_tokens", "output_tokens",
             "cached_tokens", "cache_write_tokens", "units", "cost_usd", "estimated_requests",
         ])
-        let today = asOf.utcDate
-        let periods = [
-            (CivilDate(daysSinceEpoch: today.daysSinceEpoch - 1).description, previousDay), (today.monthKey, monthToDate),
-        ]
         var rows: [[ReportTable.Cell]] = []
         for (period, usage) in periods {
             for (key, totals) in Self.summaryGroups(usage) {

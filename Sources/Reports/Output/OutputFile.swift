@@ -8,6 +8,8 @@ import Darwin
 /// temporary name and renamed into place on ``commit()``, so readers never see half a file.
 public final class OutputFile {
     private let descriptor: Int32
+    /// Where flushed bytes go instead of `descriptor`, for a stream (an HTTP response body).
+    private let sink: (([UInt8]) throws -> Void)?
     private let finalPath: String?
     /// The temporary file until it is committed or abandoned.
     private var temporaryPath: String?
@@ -17,11 +19,17 @@ public final class OutputFile {
     /// Writes to standard output.
     public static func standardOutput() -> OutputFile { OutputFile(descriptor: 1, finalPath: nil, temporaryPath: nil) }
 
-    private init(descriptor: Int32, finalPath: String?, temporaryPath: String?) {
+    private init(descriptor: Int32, finalPath: String?, temporaryPath: String?, sink: (([UInt8]) throws -> Void)? = nil) {
         self.descriptor = descriptor
+        self.sink = sink
         self.finalPath = finalPath
         self.temporaryPath = temporaryPath
         buffer.reserveCapacity(flushThreshold + 4096)
+    }
+
+    /// Hands every flushed chunk (about 256 KiB) to `sink`, which may block to apply backpressure.
+    public convenience init(sink: @escaping ([UInt8]) throws -> Void) {
+        self.init(descriptor: -1, finalPath: nil, temporaryPath: nil, sink: sink)
     }
 
     /// Starts writing `path` atomically: the bytes go to `path.tmp-PID` until ``commit()``.
@@ -59,6 +67,15 @@ public final class OutputFile {
     }
 
     public func flush() throws(OutputError) {
+        if let sink {
+            do {
+                try sink(buffer)
+            } catch {
+                throw OutputError(path: "the response", reason: "\(error)")
+            }
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes { raw in

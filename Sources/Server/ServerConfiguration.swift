@@ -1,0 +1,21 @@
+/// What `costledger serve` needs to run.
+public struct ServerConfiguration: Sendable {
+    /// Loopback by default: exposing the API is a deliberate choice.
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var databasePath: String
+    public var pricingDirectory: String
+    public var tenantsPath: String
+    public var tokensPath: String
+    /// Request bodies above this get 413.
+    public var maxBodyBytes = 8 << 20
+    /// Events waiting for the writer above which POSTs get 503 with `Retry-After`.
+    public var maxQueuedEvents = 200_000
+
+    public init(databasePath: String, pricingDirectory: String, tenantsPath: String, tokensPath: String) {
+        self.databasePath = databasePath
+        self.pricingDirectory = pricingDirectory
+        self.tenantsPath = tenantsPath
+        self.tokensPath = tokensPath
+    }
+}
