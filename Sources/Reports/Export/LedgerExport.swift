@@ -30,17 +30,19 @@ public struct LedgerExport {
         var rows = 0
         switch format {
         case .csv:
-            var writer = CSVWriter()
-            writer.writeRecord(Self.columns)
+            var header = CSVWriter()
+            header.writeRecord(Self.columns)
+            var buffer = header.bytes
+            buffer.reserveCapacity(128 * 1024)
             try store.forEachRecord(query) { record in
-                writer.writeRecord(Self.fields(of: record))
+                Self.appendCSV(of: record, to: &buffer)
                 rows += 1
-                if writer.bytes.count >= 64 * 1024 {
-                    try output.write(writer.bytes)
-                    writer.removeAll()
+                if buffer.count >= 64 * 1024 {
+                    try output.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
                 }
             }
-            try output.write(writer.bytes)
+            try output.write(buffer)
         case .json:
             try output.write("[")
             try store.forEachRecord(query) { record in
@@ -54,25 +56,44 @@ public struct LedgerExport {
         return rows
     }
 
-    /// The CSV fields of one record, empty where a field does not apply.
-    static func fields(of record: LedgerRecord) -> [String] {
+    /// Appends one record's CSV line, empty where a field does not apply.
+    ///
+    /// Written straight into the buffer: identifiers cannot hold a comma, a quote or a line break
+    /// (the event pattern forbids them), so no field needs quoting, and no `String` is built per field.
+    static func appendCSV(of record: LedgerRecord, to out: inout [UInt8]) {
         let event = record.event
-        var fields = [
-            String(record.sequence), event.id, event.timestamp.description, event.tenantID, event.kind.rawValue,
-            event.worker, event.operation, event.conversationID ?? "",
-        ]
+        let comma = UInt8(ascii: ",")
+        appendInteger(record.sequence, to: &out)
+        out.append(comma)
+        out.append(contentsOf: event.id.utf8)
+        out.append(comma)
+        event.timestamp.appendRFC3339(to: &out)
+        for text in [event.tenantID, event.kind.rawValue, event.worker, event.operation, event.conversationID ?? ""] {
+            out.append(comma)
+            out.append(contentsOf: text.utf8)
+        }
         switch event.usage {
         case .llm(let call):
-            fields += [
-                call.provider, call.model, "", call.status.rawValue, String(call.tokens.inputTokens),
-                String(call.tokens.outputTokens), String(call.tokens.cachedTokens), String(call.tokens.cacheWriteTokens),
-                String(call.tokens.batch), "",
-            ]
+            for text in [call.provider, call.model, "", call.status.rawValue] {
+                out.append(comma)
+                out.append(contentsOf: text.utf8)
+            }
+            for count in [call.tokens.inputTokens, call.tokens.outputTokens, call.tokens.cachedTokens, call.tokens.cacheWriteTokens] {
+                out.append(comma)
+                appendInteger(count, to: &out)
+            }
+            out.append(contentsOf: (call.tokens.batch ? ",true," : ",false,").utf8)
         case .api(let call):
-            fields += ["", "", call.service, call.status.rawValue, "", "", "", "", "", String(call.units)]
+            out.append(contentsOf: ",,,".utf8)
+            out.append(contentsOf: call.service.utf8)
+            out.append(comma)
+            out.append(contentsOf: call.status.rawValue.utf8)
+            out.append(contentsOf: ",,,,,,".utf8)
+            appendInteger(call.units, to: &out)
         }
-        fields += [record.pricing.cost.description, String(record.pricing.estimated)]
-        return fields
+        out.append(comma)
+        appendMoney(record.pricing.cost, to: &out)
+        out.append(contentsOf: (record.pricing.estimated ? ",true\n" : ",false\n").utf8)
     }
 
     /// One record as a JSON object with the CSV's keys; fields that do not apply are null.
@@ -111,5 +132,34 @@ public struct LedgerExport {
         object.string("cost_usd", record.pricing.cost.description)
         object.bool("estimated", record.pricing.estimated)
         out = object.finish()
+    }
+}
+
+/// Appends the decimal digits of a count.
+func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    let magnitude = value.magnitude
+    var divisor: UInt64 = 1
+    while divisor <= magnitude / 10 { divisor *= 10 }
+    var rest = magnitude
+    while divisor > 0 {
+        out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+        rest %= divisor
+        divisor /= 10
+    }
+}
+
+/// Appends an amount as USD with exactly 9 fractional digits, as ``Money/description`` writes it.
+func appendMoney(_ money: Money, to out: inout [UInt8]) {
+    if money.nanos < 0 { out.append(UInt8(ascii: "-")) }
+    let magnitude = money.nanos.magnitude
+    appendInteger(Int64(magnitude / 1_000_000_000), to: &out)
+    out.append(UInt8(ascii: "."))
+    var fraction = magnitude % 1_000_000_000
+    var divisor: UInt64 = 100_000_000
+    while divisor > 0 {
+        out.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+        fraction %= divisor
+        divisor /= 10
     }
 }
