@@ -60,6 +60,8 @@ let package = Package(
             dependencies: [
                 "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "Server", "CSVCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

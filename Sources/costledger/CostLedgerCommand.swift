@@ -13,16 +13,20 @@ struct CostLedgerCommand: ParsableCommand {
             problems (rejected events, a broken ledger), 2 bad usage or an unreadable input file.
             """,
         subcommands: [
-            IngestCommand.self, ReportCommand.self, BudgetsCommand.self, RecommendCommand.self, ExportCommand.self, TextfileCommand.self, VerifyCommand.self,
+            IngestCommand.self, ServeCommand.self, ReportCommand.self, BudgetsCommand.self, RecommendCommand.self, ExportCommand.self, TextfileCommand.self, VerifyCommand.self,
             QuoteCommand.self, DemoCommand.self, TokenCommand.self,
         ]
     )
 
     /// Runs the command; maps errors to the contract's exit codes (ArgumentParser uses 64 for usage errors).
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch let error as CLIError {
