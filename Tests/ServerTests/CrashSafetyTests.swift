@@ -54,6 +54,24 @@ struct CrashSafetyTests {
         #expect(verify.exitCode == 0 && verify.stdout.hasPrefix("ok "), "\(verify.stdout)")
     }
 
+    @Test("SIGTERM finishes queued commits and exits 0")
+    func gracefulShutdown() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.file("ledger.sqlite")
+        let token = try runCostLedger(["token", "add", "w", "--role", "ingest", "--tokens", directory.file("tokens.csv")])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = Int.random(in: 40_000..<50_000)
+        let server = try startServer(db: db, tokens: directory.file("tokens.csv"), port: port)
+        try await waitUntilLive(port: port)
+        let status = try await post("[" + (0..<200).map { event("g\($0)") }.joined(separator: ",") + "]", port: port, token: token)
+        #expect(status == 200)
+        server.terminate()
+        server.waitUntilExit()
+        #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+        #expect(try runTool("sqlite3", [db, "SELECT count(*) FROM events"]) == "200\n")
+    }
+
     private func startServer(db: String, tokens: String, port: Int) throws -> Process {
         let binary = ProcessInfo.processInfo.environment["COSTLEDGER_BIN"] ?? Repository.root + "/.build/debug/costledger"
         let process = Process()
