@@ -7,11 +7,7 @@ extension Optimizer {
     /// cache reads, minus the cache-write premium of the first use in each window. Without
     /// fingerprints, a low cache-hit ratio, under a stated assumption.
     func caching(_ window: Window) -> [Recommendation] {
-        struct Model: Hashable {
-            var tenantID: String
-            var provider: String
-            var model: String
-        }
+        typealias Model = PromptCacheModel
         var repeated: [Model: (picos: Int128, tokens: Int64, windows: Int64)] = [:]
         for (key, use) in window.promptCache where use.requests >= 2 {
             guard let row = prices.llmRow(provider: key.provider, model: key.model, on: window.date)?.row, let read = row.cacheRead else { continue }
@@ -41,7 +37,7 @@ extension Optimizer {
                     target: "the same tokens billed at the cache-read price"))
         }
         // Without fingerprints: a cache-hit ratio below the target.
-        let fingerprinted = Set(window.promptCache.keys.map { Model(tenantID: $0.tenantID, provider: $0.provider, model: $0.model) })
+        let fingerprinted = window.fingerprinted
         var tokens: [Model: (input: Int64, cached: Int64)] = [:]
         for (key, totals) in window.usage where key.kind == .llm {
             let model = Model(tenantID: key.tenantID, provider: key.provider, model: key.model)

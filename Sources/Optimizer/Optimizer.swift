@@ -25,6 +25,7 @@ public struct Optimizer {
         let usage: [UsageKey: UsageTotals]
         let usageByDay: [Int64: [UsageKey: UsageTotals]]
         let promptCache: [PromptCacheKey: PromptCacheTotals]
+        let fingerprinted: Set<PromptCacheModel>
         let requestKeys: [RequestKeyKey: SpendTotals]
         /// Per tenant, the length the savings are scaled from: from the tenant's first day with
         /// events in the window (or the window's start) to `as_of`.
@@ -42,7 +43,8 @@ public struct Optimizer {
         }
         let window = Window(
             start: start, end: end, date: asOf.utcDate, usage: try aggregates.usage(from: start, to: end), usageByDay: byDay,
-            promptCache: try aggregates.promptCache(from: start, to: end), requestKeys: try aggregates.requestKeys(from: start, to: end),
+            promptCache: try aggregates.promptCache(from: start, to: end, minimumRequests: 2),
+            fingerprinted: try aggregates.fingerprintedModels(from: start, to: end), requestKeys: try aggregates.requestKeys(from: start, to: end),
             lengths: firstDay.mapValues { end - max(start, $0 * CivilDate.millisPerDay) })
         var found: [Recommendation] = []
         found += modelSelection(window)

@@ -128,6 +128,9 @@ struct OptimizerTests {
         try ledger.finder("t1", "2026-11-02T09:00:00Z", key: "k1")
         try ledger.finder("t1", "2026-11-03T09:00:00Z", key: "k2")
         try ledger.finder("t1", "2026-11-04T09:00:00Z", key: "k3")
+        // A fingerprinted request that never repeats: no cache saving, and not the no-fingerprint rule
+        // (which would claim 0.3 × 2,000 × (3 − 0.30) = 1,620 µUSD).
+        try ledger.llm("t1", "2026-11-07T12:00:00Z", operation: "chat", input: 2000, output: 0, fingerprint: "fp-once")
         let found = try ledger.recommend()
         // haiku's cache-hit rule: 0.3 × 500 × (0.25 − 0.025) = 33.75 µUSD, under the 0.001 USD floor.
         #expect(found.isEmpty, "\(found)")

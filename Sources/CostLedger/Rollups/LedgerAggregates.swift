@@ -38,17 +38,36 @@ public struct LedgerAggregates {
         return days
     }
 
-    /// Fingerprinted LLM requests per 5-minute window, for windows starting in `[from, to)`; the
-    /// ragged edges come from the raw events of the whole edge windows.
-    public func promptCache(from: Int64, to: Int64) throws -> [PromptCacheKey: PromptCacheTotals] {
+    /// Fingerprinted LLM requests per 5-minute window with at least `minimumRequests` of them, for
+    /// the events in `[from, to)` (the ragged edge windows from the raw events).
+    public func promptCache(from: Int64, to: Int64, minimumRequests: Int64 = 1) throws -> [PromptCacheKey: PromptCacheTotals] {
         var totals: [PromptCacheKey: PromptCacheTotals] = [:]
         let unit = RollupDelta.promptCacheMillis
         let parts = Self.split(from, to, unit: unit)
-        try store.forEachPromptCacheRollup(buckets: parts.units) { key, value in totals[key, default: PromptCacheTotals()].add(value) }
+        try store.forEachPromptCacheRollup(buckets: parts.units, minimumRequests: minimumRequests) { key, value in
+            totals[key, default: PromptCacheTotals()].add(value)
+        }
         for edge in [parts.head, parts.tail] {
-            for (key, value) in try rawDelta(edge).promptCache { totals[key, default: PromptCacheTotals()].add(value) }
+            for (key, value) in try rawDelta(edge).promptCache where value.requests >= minimumRequests {
+                totals[key, default: PromptCacheTotals()].add(value)
+            }
         }
         return totals
+    }
+
+    /// The tenants' models that received requests with a `prompt_fingerprint` in `[from, to)`.
+    public func fingerprintedModels(from: Int64, to: Int64) throws -> Set<PromptCacheModel> {
+        var models: Set<PromptCacheModel> = []
+        let parts = Self.split(from, to, unit: RollupDelta.promptCacheMillis)
+        try store.forEachFingerprintedModel(buckets: parts.units) { tenant, provider, model in
+            models.insert(PromptCacheModel(tenantID: tenant, provider: provider, model: model))
+        }
+        for edge in [parts.head, parts.tail] {
+            for key in try rawDelta(edge).promptCache.keys {
+                models.insert(PromptCacheModel(tenantID: key.tenantID, provider: key.provider, model: key.model))
+            }
+        }
+        return models
     }
 
     /// Successful API calls with a `request_key` of the events with `from <= timestamp < to`.

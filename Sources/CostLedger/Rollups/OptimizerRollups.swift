@@ -18,6 +18,19 @@ public struct PromptCacheKey: Sendable, Hashable {
     }
 }
 
+/// A tenant's model, as the prompt-cache rollup groups it.
+public struct PromptCacheModel: Sendable, Hashable {
+    public var tenantID: String
+    public var provider: String
+    public var model: String
+
+    public init(tenantID: String, provider: String, model: String) {
+        self.tenantID = tenantID
+        self.provider = provider
+        self.model = model
+    }
+}
+
 /// Requests of a fingerprint in a window, their prompt tokens that were neither read from nor
 /// written to the cache, and the earliest request's share of those.
 public struct PromptCacheTotals: Sendable, Hashable {

@@ -18,13 +18,20 @@ public protocol LedgerStore: AnyObject {
     /// Streams the quarter-hour spend rollup of `buckets` (milliseconds / 900,000).
     func forEachQuarterHourRollup(buckets: Range<Int64>, _ body: (_ bucket: Int64, SpendKey, SpendTotals) throws -> Void) throws
 
-    /// Streams the per-conversation LLM cost rollup of `buckets` (quarter hours).
+    /// Streams each conversation's LLM cost summed over the quarter hours in `buckets`, with the
+    /// latest of those quarter hours that had events.
     func forEachConversationRollup(
         buckets: Range<Int64>, _ body: (ConversationKey, _ bucket: Int64, SpendTotals) throws -> Void
     ) throws
 
-    /// Streams the prompt-cache rollup of 5-minute `buckets` (milliseconds / 300,000).
-    func forEachPromptCacheRollup(buckets: Range<Int64>, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void) throws
+    /// Streams the prompt-cache rollup of 5-minute `buckets` (milliseconds / 300,000), only the
+    /// windows with at least `minimumRequests` requests.
+    func forEachPromptCacheRollup(
+        buckets: Range<Int64>, minimumRequests: Int64, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void
+    ) throws
+
+    /// Streams each tenant, provider and model with fingerprinted requests in 5-minute `buckets`.
+    func forEachFingerprintedModel(buckets: Range<Int64>, _ body: (_ tenantID: String, _ provider: String, _ model: String) throws -> Void) throws
 
     /// Streams the request-key rollup of UTC `days`.
     func forEachRequestKeyRollup(days: Range<Int64>, _ body: (_ day: Int64, RequestKeyKey, SpendTotals) throws -> Void) throws

@@ -108,7 +108,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 conversation_id TEXT NOT NULL,
                 requests INTEGER NOT NULL,
                 cost_nanos INTEGER NOT NULL,
-                PRIMARY KEY (bucket, tenant_id, conversation_id)
+                PRIMARY KEY (tenant_id, conversation_id, bucket)
             ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS rollup_token_histogram (
                 day INTEGER NOT NULL,
@@ -243,7 +243,8 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func forEachConversationRollup(buckets: Range<Int64>, _ body: (ConversationKey, Int64, SpendTotals) throws -> Void) throws {
         let s = try connection.prepare(
-            "SELECT bucket, tenant_id, conversation_id, requests, cost_nanos FROM rollup_conversation WHERE bucket >= ?1 AND bucket < ?2")
+            "SELECT max(bucket), tenant_id, conversation_id, sum(requests), sum(cost_nanos) FROM rollup_conversation "
+                + "WHERE bucket >= ?1 AND bucket < ?2 GROUP BY tenant_id, conversation_id")
         s.bind(1, buckets.lowerBound)
         s.bind(2, buckets.upperBound)
         while try s.step() {
@@ -252,12 +253,15 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    public func forEachPromptCacheRollup(buckets: Range<Int64>, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void) throws {
+    public func forEachPromptCacheRollup(
+        buckets: Range<Int64>, minimumRequests: Int64, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void
+    ) throws {
         let s = try connection.prepare(
             "SELECT bucket, tenant_id, provider, model, fingerprint, requests, uncached_tokens, first_ms, first_uncached_tokens "
-                + "FROM rollup_prompt_cache WHERE bucket >= ?1 AND bucket < ?2")
+                + "FROM rollup_prompt_cache WHERE bucket >= ?1 AND bucket < ?2 AND requests >= ?3")
         s.bind(1, buckets.lowerBound)
         s.bind(2, buckets.upperBound)
+        s.bind(3, minimumRequests)
         while try s.step() {
             let key = PromptCacheKey(
                 bucket: s.int64(0), tenantID: s.string(1) ?? "", provider: s.string(2) ?? "", model: s.string(3) ?? "",
@@ -269,6 +273,14 @@ public final class SQLiteLedgerStore: LedgerStore {
             totals.firstUncachedTokens = s.int64(8)
             try body(key, totals)
         }
+    }
+
+    public func forEachFingerprintedModel(buckets: Range<Int64>, _ body: (String, String, String) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT DISTINCT tenant_id, provider, model FROM rollup_prompt_cache WHERE bucket >= ?1 AND bucket < ?2")
+        s.bind(1, buckets.lowerBound)
+        s.bind(2, buckets.upperBound)
+        while try s.step() { try body(s.string(0) ?? "", s.string(1) ?? "", s.string(2) ?? "") }
     }
 
     public func forEachRequestKeyRollup(days: Range<Int64>, _ body: (Int64, RequestKeyKey, SpendTotals) throws -> Void) throws {
