@@ -44,7 +44,7 @@ public struct Optimizer {
         let window = Window(
             start: start, end: end, date: asOf.utcDate, usage: try aggregates.usage(from: start, to: end), usageByDay: byDay,
             promptCache: try aggregates.promptCache(from: start, to: end, minimumRequests: 2),
-            fingerprinted: try aggregates.fingerprintedModels(from: start, to: end), requestKeys: try aggregates.requestKeys(from: start, to: end),
+            fingerprinted: try aggregates.fingerprintedModels(from: start, to: end), requestKeys: try aggregates.requestKeys(from: start, to: end, minimumRequests: 2),
             lengths: firstDay.mapValues { end - max(start, $0 * CivilDate.millisPerDay) })
         var found: [Recommendation] = []
         found += modelSelection(window)

@@ -8,6 +8,8 @@ import Pricing
 /// Ranges are half-open, `[from, to)`, in milliseconds; pass `asOf + 1` to include `asOf`.
 public struct LedgerAggregates {
     public let store: any LedgerStore
+    /// Raw edges already summed: a report asks for the same `as_of` day's edge many times.
+    private let rawCache = RawDeltaCache()
 
     public init(store: any LedgerStore) {
         self.store = store
@@ -70,15 +72,23 @@ public struct LedgerAggregates {
         return models
     }
 
-    /// Successful API calls with a `request_key` of the events with `from <= timestamp < to`.
-    public func requestKeys(from: Int64, to: Int64) throws -> [RequestKeyKey: SpendTotals] {
+    /// Successful API calls with a `request_key` of the events with `from <= timestamp < to`, for
+    /// the keys asked at least `minimumRequests` times there.
+    public func requestKeys(from: Int64, to: Int64, minimumRequests: Int64 = 1) throws -> [RequestKeyKey: SpendTotals] {
         var totals: [RequestKeyKey: SpendTotals] = [:]
         let parts = Self.split(from, to, unit: CivilDate.millisPerDay)
-        try store.forEachRequestKeyRollup(days: parts.units) { _, key, value in totals[key, default: SpendTotals()].add(value) }
+        try store.forEachRequestKeyTotal(days: parts.units, minimumRequests: minimumRequests) { key, value in totals[key] = value }
+        var edges: [RequestKeyKey: SpendTotals] = [:]
         for edge in [parts.head, parts.tail] {
-            for (key, value) in try rawDelta(edge).requestKeys { totals[key.key, default: SpendTotals()].add(value) }
+            for (key, value) in try rawDelta(edge).requestKeys { edges[key.key, default: SpendTotals()].add(value) }
         }
-        return totals
+        // A key the whole days saw too rarely may still reach the minimum with its edge calls.
+        for (key, value) in edges {
+            var sum = try totals[key] ?? store.requestKeyTotal(key, days: parts.units)
+            sum.add(value)
+            totals[key] = sum
+        }
+        return totals.filter { $0.value.requests >= minimumRequests }
     }
 
     /// Spend by ``SpendKey`` of the events with `from <= timestamp < to`.
@@ -132,6 +142,8 @@ public struct LedgerAggregates {
     private func rawDelta(_ range: Range<Int64>) throws -> RollupDelta {
         var delta = RollupDelta()
         guard !range.isEmpty else { return delta }
+        if let cached = rawCache.deltas[range] { return cached }
+        defer { rawCache.deltas[range] = delta }
         try store.forEachRecord(RecordQuery(from: Timestamp(millis: range.lowerBound), to: Timestamp(millis: range.upperBound), order: .timestamp)) {
             delta.add($0)
         }
@@ -163,4 +175,10 @@ public struct ConversationActivity: Sendable, Hashable {
         cost = cost + totals.cost
         lastActive = max(lastActive, millis)
     }
+}
+
+/// The raw-edge sums of one ``LedgerAggregates`` value: the ledger is append-only, but events can
+/// still arrive inside a range, so the cache lives only as long as the aggregates (one report).
+private final class RawDeltaCache {
+    var deltas: [Range<Int64>: RollupDelta] = [:]
 }

@@ -33,8 +33,12 @@ public protocol LedgerStore: AnyObject {
     /// Streams each tenant, provider and model with fingerprinted requests in 5-minute `buckets`.
     func forEachFingerprintedModel(buckets: Range<Int64>, _ body: (_ tenantID: String, _ provider: String, _ model: String) throws -> Void) throws
 
-    /// Streams the request-key rollup of UTC `days`.
-    func forEachRequestKeyRollup(days: Range<Int64>, _ body: (_ day: Int64, RequestKeyKey, SpendTotals) throws -> Void) throws
+    /// Streams each request key's calls summed over UTC `days`, for the keys with at least
+    /// `minimumRequests` of them there.
+    func forEachRequestKeyTotal(days: Range<Int64>, minimumRequests: Int64, _ body: (RequestKeyKey, SpendTotals) throws -> Void) throws
+
+    /// One request key's calls summed over UTC `days`.
+    func requestKeyTotal(_ key: RequestKeyKey, days: Range<Int64>) throws -> SpendTotals
 
     /// Streams the tokens-per-request histogram rollup of UTC `days`.
     func forEachHistogramRollup(

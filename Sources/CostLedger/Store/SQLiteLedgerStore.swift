@@ -140,7 +140,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 request_key TEXT NOT NULL,
                 requests INTEGER NOT NULL,
                 cost_nanos INTEGER NOT NULL,
-                PRIMARY KEY (day, tenant_id, service, operation, request_key)
+                PRIMARY KEY (tenant_id, service, operation, request_key, day)
             ) WITHOUT ROWID;
             PRAGMA user_version = \(Self.schemaVersion);
             COMMIT;
@@ -283,16 +283,34 @@ public final class SQLiteLedgerStore: LedgerStore {
         while try s.step() { try body(s.string(0) ?? "", s.string(1) ?? "", s.string(2) ?? "") }
     }
 
-    public func forEachRequestKeyRollup(days: Range<Int64>, _ body: (Int64, RequestKeyKey, SpendTotals) throws -> Void) throws {
+    public func forEachRequestKeyTotal(
+        days: Range<Int64>, minimumRequests: Int64, _ body: (RequestKeyKey, SpendTotals) throws -> Void
+    ) throws {
+        // The key leads the primary key, so the grouping streams without a sort.
         let s = try connection.prepare(
-            "SELECT day, tenant_id, service, operation, request_key, requests, cost_nanos FROM rollup_request_key "
-                + "WHERE day >= ?1 AND day < ?2")
+            "SELECT tenant_id, service, operation, request_key, sum(requests), sum(cost_nanos) FROM rollup_request_key "
+                + "WHERE day >= ?1 AND day < ?2 GROUP BY tenant_id, service, operation, request_key HAVING sum(requests) >= ?3")
         s.bind(1, days.lowerBound)
         s.bind(2, days.upperBound)
+        s.bind(3, minimumRequests)
         while try s.step() {
-            let key = RequestKeyKey(tenantID: s.string(1) ?? "", service: s.string(2) ?? "", operation: s.string(3) ?? "", requestKey: s.string(4) ?? "")
-            try body(s.int64(0), key, SpendTotals(requests: s.int64(5), cost: Money(nanos: s.int64(6))))
+            let key = RequestKeyKey(tenantID: s.string(0) ?? "", service: s.string(1) ?? "", operation: s.string(2) ?? "", requestKey: s.string(3) ?? "")
+            try body(key, SpendTotals(requests: s.int64(4), cost: Money(nanos: s.int64(5))))
         }
+    }
+
+    public func requestKeyTotal(_ key: RequestKeyKey, days: Range<Int64>) throws -> SpendTotals {
+        let s = try connection.prepare(
+            "SELECT ifnull(sum(requests), 0), ifnull(sum(cost_nanos), 0) FROM rollup_request_key WHERE tenant_id = ?1 AND service = ?2 "
+                + "AND operation = ?3 AND request_key = ?4 AND day >= ?5 AND day < ?6")
+        s.bind(1, key.tenantID)
+        s.bind(2, key.service)
+        s.bind(3, key.operation)
+        s.bind(4, key.requestKey)
+        s.bind(5, days.lowerBound)
+        s.bind(6, days.upperBound)
+        guard try s.step() else { return SpendTotals() }
+        return SpendTotals(requests: s.int64(0), cost: Money(nanos: s.int64(1)))
     }
 
     public func forEachHistogramRollup(days: Range<Int64>, _ body: (Int64, HistogramKey, Int, TokenCount) throws -> Void) throws {
