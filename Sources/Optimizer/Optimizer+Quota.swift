@@ -22,12 +22,21 @@ extension Optimizer {
                 + Money.roundedHalfToEven(Int128(totals.cost.nanos) * Int128(totals.requests - 1), divisor: Int128(totals.requests))
             repeats[operation] = entry
         }
+        // Successful API calls per service and operation, per day of the month: read once.
+        let monthStart = window.date.firstOfMonth.daysSinceEpoch
+        var calls: [String: [(day: Int64, tenantID: String, totals: UsageTotals)]] = [:]
+        for (day, usage) in window.usageByDay where day >= monthStart {
+            for (key, totals) in usage where key.kind == .api && key.status == .success {
+                calls[key.service + "/" + key.operation, default: []].append((day, key.tenantID, totals))
+            }
+        }
         var found: [Recommendation] = []
         for (operation, entry) in repeats {
             var description = "\(entry.repeatCalls) of \(entry.calls) successful \(operation.service) \(operation.operation) calls over "
                 + "\(days(operation.tenantID, window)) asked again for one of \(entry.keys) request keys already answered; "
                 + "a response cache would have saved \(entry.savings) USD."
-            if let exhausted = quotaExhaustion(service: operation.service, operation: operation.operation, tenant: operation.tenantID, window) {
+            let poolCalls = calls[operation.service + "/" + operation.operation] ?? []
+            if let exhausted = quotaExhaustion(service: operation.service, operation: operation.operation, tenant: operation.tenantID, poolCalls, window) {
                 description += " This month's free quota of \(exhausted.quota) calls ran out on \(exhausted.day); "
                     + "\(exhausted.paid) USD was paid after."
             }
@@ -44,20 +53,20 @@ extension Optimizer {
     }
 
     /// The UTC day of `window`'s month on which the quota pool of the operation first paid a call,
-    /// and what the tenant paid for it this month.
-    func quotaExhaustion(service: String, operation: String, tenant: String, _ window: Window) -> (quota: Int64, day: CivilDate, paid: Money)? {
+    /// and what the tenant paid for it this month, from the month's successful calls of the operation.
+    func quotaExhaustion(
+        service: String, operation: String, tenant: String, _ calls: [(day: Int64, tenantID: String, totals: UsageTotals)], _ window: Window
+    ) -> (quota: Int64, day: CivilDate, paid: Money)? {
         guard let row = prices.serviceRow(service: service, operation: operation, on: window.date), let quota = row.freeQuotaPerMonth else {
             return nil
         }
-        let monthStart = window.date.firstOfMonth.daysSinceEpoch
         var firstPaidDay: Int64?
         var paid = Money.zero
-        for (day, usage) in window.usageByDay.sorted(by: { $0.key < $1.key }) where day >= monthStart {
-            for (key, totals) in usage where key.kind == .api && key.service == service && key.operation == operation && key.status == .success {
-                guard row.quotaScope == .global || key.tenantID == tenant else { continue }
-                if totals.requests > totals.freeQuotaRequests && totals.cost > .zero { firstPaidDay = min(firstPaidDay ?? day, day) }
-                if key.tenantID == tenant { paid = paid + totals.cost }
+        for call in calls where row.quotaScope == .global || call.tenantID == tenant {
+            if call.totals.requests > call.totals.freeQuotaRequests && call.totals.cost > .zero {
+                firstPaidDay = min(firstPaidDay ?? call.day, call.day)
             }
+            if call.tenantID == tenant { paid = paid + call.totals.cost }
         }
         return firstPaidDay.map { (quota, CivilDate(daysSinceEpoch: $0), paid) }
     }

@@ -37,7 +37,8 @@ struct LedgerOptions: ParsableArguments {
             }
         }
         do {
-            return try SQLiteLedgerStore(path: path)
+            // Readers (reports, exports, verify) do not need ingest's large page cache.
+            return try SQLiteLedgerStore(path: path, pageCacheMiB: create ? 64 : 16)
         } catch {
             throw CLIError.usage(error.description)
         }

@@ -12,11 +12,15 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private let connection: SQLiteConnection
     private let statements: Statements
+    /// Read statements that run many times, prepared once.
+    private var preparedReads: [String: SQLiteStatement] = [:]
 
     /// Opens (creating when needed) the ledger at `path`.
-    public init(path: String) throws(LedgerError) {
+    /// - Parameter pageCacheMiB: SQLite's page cache; ingest wants a large one, reports a small one.
+    public init(path: String, pageCacheMiB: Int = 64) throws(LedgerError) {
         connection = try SQLiteConnection(path: path)
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")
+        try connection.execute(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-\(pageCacheMiB * 1024); PRAGMA temp_store=MEMORY;")
         try Self.migrate(connection)
         statements = try Statements(connection: connection)
     }
@@ -187,6 +191,13 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    private func preparedRead(_ sql: String) throws(LedgerError) -> SQLiteStatement {
+        if let statement = preparedReads[sql] { return statement }
+        let statement = try connection.prepare(sql)
+        preparedReads[sql] = statement
+        return statement
+    }
+
     private func bind(_ query: RecordQuery, to statement: SQLiteStatement, tenant: Bool) {
         if let from = query.from { statement.bind(1, from.millis) }
         if let to = query.to { statement.bind(2, to.millis) }
@@ -300,9 +311,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func requestKeyTotal(_ key: RequestKeyKey, days: Range<Int64>) throws -> SpendTotals {
-        let s = try connection.prepare(
+        let s = try preparedRead(
             "SELECT ifnull(sum(requests), 0), ifnull(sum(cost_nanos), 0) FROM rollup_request_key WHERE tenant_id = ?1 AND service = ?2 "
                 + "AND operation = ?3 AND request_key = ?4 AND day >= ?5 AND day < ?6")
+        defer { s.reset() }
         s.bind(1, key.tenantID)
         s.bind(2, key.service)
         s.bind(3, key.operation)
