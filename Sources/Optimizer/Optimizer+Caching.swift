@@ -9,18 +9,14 @@ extension Optimizer {
     func caching(_ window: Window) -> [Recommendation] {
         typealias Model = PromptCacheModel
         var repeated: [Model: (picos: Int128, tokens: Int64, windows: Int64)] = [:]
-        for (key, use) in window.promptCache where use.requests >= 2 {
-            guard let row = prices.llmRow(provider: key.provider, model: key.model, on: window.date)?.row, let read = row.cacheRead else { continue }
+        for (model, use) in window.promptCacheRepeats {
+            guard let row = prices.llmRow(provider: model.provider, model: model.model, on: window.date)?.row, let read = row.cacheRead else {
+                continue
+            }
             let write = row.cacheWrite ?? row.input
-            let repeats = use.uncachedTokens - use.firstUncachedTokens
-            let picos = Int128(repeats) * Int128(row.input.millionths - read.millionths)
-                - Int128(use.firstUncachedTokens) * Int128(write.millionths - row.input.millionths)
-            let model = Model(tenantID: key.tenantID, provider: key.provider, model: key.model)
-            var entry = repeated[model] ?? (0, 0, 0)
-            entry.picos += picos
-            entry.tokens += repeats
-            entry.windows += 1
-            repeated[model] = entry
+            let picos = Int128(use.repeatedTokens) * Int128(row.input.millionths - read.millionths)
+                - Int128(use.firstTokens) * Int128(write.millionths - row.input.millionths)
+            repeated[model] = (picos, use.repeatedTokens, use.windows)
         }
         var found: [Recommendation] = []
         for (model, entry) in repeated where entry.picos > 0 {

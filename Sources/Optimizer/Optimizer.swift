@@ -24,7 +24,7 @@ public struct Optimizer {
         let date: CivilDate
         let usage: [UsageKey: UsageTotals]
         let usageByDay: [Int64: [UsageKey: UsageTotals]]
-        let promptCache: [PromptCacheKey: PromptCacheTotals]
+        let promptCacheRepeats: [PromptCacheModel: PromptCacheRepeats]
         let fingerprinted: Set<PromptCacheModel>
         let requestKeys: [RequestKeyKey: SpendTotals]
         /// Per tenant, the length the savings are scaled from: from the tenant's first day with
@@ -43,7 +43,7 @@ public struct Optimizer {
         }
         let window = Window(
             start: start, end: end, date: asOf.utcDate, usage: try aggregates.usage(from: start, to: end), usageByDay: byDay,
-            promptCache: try aggregates.promptCache(from: start, to: end, minimumRequests: 2),
+            promptCacheRepeats: try aggregates.promptCacheRepeats(from: start, to: end),
             fingerprinted: try aggregates.fingerprintedModels(from: start, to: end), requestKeys: try aggregates.requestKeys(from: start, to: end, minimumRequests: 2),
             lengths: firstDay.mapValues { end - max(start, $0 * CivilDate.millisPerDay) })
         var found: [Recommendation] = []

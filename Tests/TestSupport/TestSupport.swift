@@ -79,7 +79,8 @@ public func runCostLedger(_ arguments: [String], stdin: String? = nil, in direct
 public func runTool(_ tool: String, _ arguments: [String], stdin: String? = nil) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
+    // sqlite3 waits for a lock a server or writer may still hold instead of failing at once.
+    process.arguments = [tool] + (tool == "sqlite3" ? ["-cmd", ".timeout 10000"] : []) + arguments
     let output = Pipe()
     let input = Pipe()
     process.standardOutput = output

@@ -40,21 +40,25 @@ public struct LedgerAggregates {
         return days
     }
 
-    /// Fingerprinted LLM requests per 5-minute window with at least `minimumRequests` of them, for
-    /// the events in `[from, to)` (the ragged edge windows from the raw events).
-    public func promptCache(from: Int64, to: Int64, minimumRequests: Int64 = 1) throws -> [PromptCacheKey: PromptCacheTotals] {
-        var totals: [PromptCacheKey: PromptCacheTotals] = [:]
-        let unit = RollupDelta.promptCacheMillis
-        let parts = Self.split(from, to, unit: unit)
-        try store.forEachPromptCacheRollup(buckets: parts.units, minimumRequests: minimumRequests) { key, value in
-            totals[key, default: PromptCacheTotals()].add(value)
+    /// Per tenant and model, the 5-minute windows in which a prompt fingerprint was sent more than
+    /// once, for the events in `[from, to)` (the ragged edge windows from the raw events). Summed
+    /// while streaming, so memory holds one entry per model, not one per window.
+    public func promptCacheRepeats(from: Int64, to: Int64) throws -> [PromptCacheModel: PromptCacheRepeats] {
+        var repeats: [PromptCacheModel: PromptCacheRepeats] = [:]
+        func add(_ key: PromptCacheKey, _ window: PromptCacheTotals) {
+            let model = PromptCacheModel(tenantID: key.tenantID, provider: key.provider, model: key.model)
+            var entry = repeats[model] ?? PromptCacheRepeats()
+            entry.windows += 1
+            entry.repeatedTokens += window.uncachedTokens - window.firstUncachedTokens
+            entry.firstTokens += window.firstUncachedTokens
+            repeats[model] = entry
         }
+        let parts = Self.split(from, to, unit: RollupDelta.promptCacheMillis)
+        try store.forEachPromptCacheRollup(buckets: parts.units, minimumRequests: 2) { key, window in add(key, window) }
         for edge in [parts.head, parts.tail] {
-            for (key, value) in try rawDelta(edge).promptCache where value.requests >= minimumRequests {
-                totals[key, default: PromptCacheTotals()].add(value)
-            }
+            for (key, window) in try rawDelta(edge).promptCache where window.requests >= 2 { add(key, window) }
         }
-        return totals
+        return repeats
     }
 
     /// The tenants' models that received requests with a `prompt_fingerprint` in `[from, to)`.

@@ -31,6 +31,16 @@ public struct PromptCacheModel: Sendable, Hashable {
     }
 }
 
+/// A model's windows with repeated fingerprints: the repeats' uncached prompt tokens, and the
+/// first uses' (which would pay the cache-write premium).
+public struct PromptCacheRepeats: Sendable, Hashable {
+    public var windows: Int64 = 0
+    public var repeatedTokens: Int64 = 0
+    public var firstTokens: Int64 = 0
+
+    public init() {}
+}
+
 /// Requests of a fingerprint in a window, their prompt tokens that were neither read from nor
 /// written to the cache, and the earliest request's share of those.
 public struct PromptCacheTotals: Sendable, Hashable {
