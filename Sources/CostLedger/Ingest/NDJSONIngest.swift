@@ -36,7 +36,7 @@ public struct IngestTotals: Sendable, Hashable {
 /// transaction. A bounded queue between them keeps memory constant whatever the input's size.
 public struct NDJSONIngest {
     /// Lines per chunk, and so per transaction.
-    public var chunkLines = 16_384
+    public var chunkLines = 32_768
     /// Chunks parsed ahead of the writer.
     public var queuedChunks = 2
     /// The clock that `timestamp_in_future` is judged against, read once per chunk.
