@@ -44,7 +44,8 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
 
     let router = Router()
     router.add(middleware: RequestCounterMiddleware(metrics: metrics))
-    router.add(middleware: LogRequestsMiddleware(.info))
+    // Every request at debug (`--log-level debug`); errors are logged at their own level with the request id.
+    router.add(middleware: LogRequestsMiddleware(.debug))
     let events = EventsRoute(tokens: tokens, writer: writer, pricer: ledger.pricer, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes)
     router.post("/v1/events") { try await events.handle($0, context: $1) }
     let reads = ReadRoutes(tokens: tokens, configuration: configuration, prices: prices, tenants: tenants, downgrades: downgrades)

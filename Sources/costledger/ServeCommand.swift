@@ -29,6 +29,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queued-events"), help: "Events waiting for the writer above which POSTs get 503.")
     var maxQueuedEvents = 200_000
 
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical; debug logs every request.")
+    var logLevel = "info"
+
+    func validate() throws {
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical") }
+    }
+
     func run() async throws {
         _ = try options.openStore(create: true)
         var configuration = ServerConfiguration(
@@ -37,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.maxQueuedEvents = maxQueuedEvents
         var logger = Logger(label: "costledger")
-        logger.logLevel = .info
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let app: any ApplicationProtocol
         do {
             app = try buildApplication(configuration, logger: logger)
