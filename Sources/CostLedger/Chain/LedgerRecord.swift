@@ -87,7 +87,7 @@ public struct ChainHash: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Appends the decimal digits of `value` without going through `String`.
-func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+public func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
     if value < 0 { out.append(UInt8(ascii: "-")) }
     let magnitude = value.magnitude
     var divisor: UInt64 = 1

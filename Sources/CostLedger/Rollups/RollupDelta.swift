@@ -55,36 +55,12 @@ public struct RollupDelta: Sendable {
 
     /// Adds another delta's entries to this one.
     public mutating func merge(_ other: RollupDelta) {
-        daily.merge(other.daily) { a, b in
-            var sum = a
-            sum.add(b)
-            return sum
-        }
-        quarterHours.merge(other.quarterHours) { a, b in
-            var sum = a
-            sum.add(b)
-            return sum
-        }
-        conversations.merge(other.conversations) { a, b in
-            var sum = a
-            sum.add(b)
-            return sum
-        }
-        tokenHistogram.merge(other.tokenHistogram) { a, b in
-            var sum = a
-            sum.add(b)
-            return sum
-        }
-        promptCache.merge(other.promptCache) { a, b in
-            var sum = a
-            sum.add(b)
-            return sum
-        }
-        requestKeys.merge(other.requestKeys) { a, b in
-            var sum = a
-            sum.add(b)
-            return sum
-        }
+        daily.merge(other.daily, uniquingKeysWith: sum)
+        quarterHours.merge(other.quarterHours, uniquingKeysWith: sum)
+        conversations.merge(other.conversations, uniquingKeysWith: sum)
+        tokenHistogram.merge(other.tokenHistogram, uniquingKeysWith: sum)
+        promptCache.merge(other.promptCache, uniquingKeysWith: sum)
+        requestKeys.merge(other.requestKeys, uniquingKeysWith: sum)
     }
 
     /// Drops the entries that add up to nothing (events added and taken away again), so no
@@ -143,4 +119,20 @@ public struct TokenCount: Sendable, Hashable {
         requests += other.requests
         tokens += other.tokens
     }
+}
+
+/// Totals that add up, so rollups of any kind merge the same way.
+protocol Summable {
+    mutating func add(_ other: Self)
+}
+
+extension UsageTotals: Summable {}
+extension SpendTotals: Summable {}
+extension TokenCount: Summable {}
+extension PromptCacheTotals: Summable {}
+
+private func sum<Totals: Summable>(_ a: Totals, _ b: Totals) -> Totals {
+    var total = a
+    total.add(b)
+    return total
 }

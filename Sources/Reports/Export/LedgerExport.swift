@@ -63,7 +63,7 @@ public struct LedgerExport {
     static func appendCSV(of record: LedgerRecord, to out: inout [UInt8]) {
         let event = record.event
         let comma = UInt8(ascii: ",")
-        appendInteger(record.sequence, to: &out)
+        appendDecimal(record.sequence, to: &out)
         out.append(comma)
         out.append(contentsOf: event.id.utf8)
         out.append(comma)
@@ -80,7 +80,7 @@ public struct LedgerExport {
             }
             for count in [call.tokens.inputTokens, call.tokens.outputTokens, call.tokens.cachedTokens, call.tokens.cacheWriteTokens] {
                 out.append(comma)
-                appendInteger(count, to: &out)
+                appendDecimal(count, to: &out)
             }
             out.append(contentsOf: (call.tokens.batch ? ",true," : ",false,").utf8)
         case .api(let call):
@@ -89,7 +89,7 @@ public struct LedgerExport {
             out.append(comma)
             out.append(contentsOf: call.status.rawValue.utf8)
             out.append(contentsOf: ",,,,,,".utf8)
-            appendInteger(call.units, to: &out)
+            appendDecimal(call.units, to: &out)
         }
         out.append(comma)
         appendMoney(record.pricing.cost, to: &out)
@@ -135,25 +135,11 @@ public struct LedgerExport {
     }
 }
 
-/// Appends the decimal digits of a count.
-func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-    if value < 0 { out.append(UInt8(ascii: "-")) }
-    let magnitude = value.magnitude
-    var divisor: UInt64 = 1
-    while divisor <= magnitude / 10 { divisor *= 10 }
-    var rest = magnitude
-    while divisor > 0 {
-        out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-        rest %= divisor
-        divisor /= 10
-    }
-}
-
 /// Appends an amount as USD with exactly 9 fractional digits, as ``Money/description`` writes it.
 func appendMoney(_ money: Money, to out: inout [UInt8]) {
     if money.nanos < 0 { out.append(UInt8(ascii: "-")) }
     let magnitude = money.nanos.magnitude
-    appendInteger(Int64(magnitude / 1_000_000_000), to: &out)
+    appendDecimal(Int64(magnitude / 1_000_000_000), to: &out)
     out.append(UInt8(ascii: "."))
     var fraction = magnitude % 1_000_000_000
     var divisor: UInt64 = 100_000_000
