@@ -20,8 +20,8 @@ public struct CSVWriter: Sendable {
         bytes.append(0x0A)
     }
 
-    /// Appends one field without the separator; call ``endField()`` and ``endRecord()`` around it.
-    public mutating func writeField(_ field: String) {
+    /// Appends one field, quoted when it must be.
+    private mutating func writeField(_ field: String) {
         var field = field
         field.withUTF8 { utf8 in
             if Self.needsQuoting(utf8) {
@@ -31,12 +31,6 @@ public struct CSVWriter: Sendable {
             }
         }
     }
-
-    /// Appends the separator between two fields.
-    public mutating func endField() { bytes.append(0x2C) }
-
-    /// Appends the end of a record.
-    public mutating func endRecord() { bytes.append(0x0A) }
 
     /// Empties the buffer, keeping its storage, after its bytes were written out.
     public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }

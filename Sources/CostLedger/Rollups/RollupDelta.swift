@@ -51,8 +51,6 @@ public struct RollupDelta: Sendable {
 
     public init() {}
 
-    public var isEmpty: Bool { daily.isEmpty }
-
     /// Adds another delta's entries to this one.
     public mutating func merge(_ other: RollupDelta) {
         daily.merge(other.daily, uniquingKeysWith: sum)

@@ -23,9 +23,6 @@ public struct Money: Sendable, Hashable, Comparable, AdditiveArithmetic, CustomS
     /// The amount as a USD decimal string with exactly 9 fractional digits, as the contract prints money.
     public var description: String { ExactDecimal.format(Int128(nanos), scale: 9, minFractionDigits: 9) }
 
-    /// The amount in USD as a `Double`, only for outputs whose format is floating point (Prometheus).
-    public var approximateDollars: Double { Double(nanos) / 1e9 }
-
     /// Rounds `value / divisor` half to even to a whole nano-USD.
     ///
     /// `value` is an amount in units of `1 / (divisor * 1e9)` USD.

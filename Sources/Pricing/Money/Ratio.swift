@@ -19,8 +19,5 @@ public struct Ratio: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `0.750000`: exactly 6 fractional digits.
     public var description: String { ExactDecimal.format(Int128(millionths), scale: 6, minFractionDigits: 6) }
 
-    /// The ratio as a `Double`, only for outputs whose format is floating point (Prometheus).
-    public var approximateValue: Double { Double(millionths) / 1e6 }
-
     public static func < (a: Ratio, b: Ratio) -> Bool { a.millionths < b.millionths }
 }

@@ -63,14 +63,6 @@ public struct PriceTable: Sendable {
         Self.inForce(serviceRows[Key(first: service, second: operation)], on: date)
     }
 
-    /// Every LLM row, each once, in key and date order.
-    public var allLLMRows: [LLMPriceRow] {
-        var seen = Set<String>()
-        return llmRows.keys.sorted { ($0.first, $0.second) < ($1.first, $1.second) }
-            .flatMap { llmRows[$0] ?? [] }
-            .filter { seen.insert($0.reference).inserted }
-    }
-
     /// Every service row, in key and date order.
     public var allServiceRows: [ServicePriceRow] {
         serviceRows.keys.sorted { ($0.first, $0.second) < ($1.first, $1.second) }.flatMap { serviceRows[$0] ?? [] }

@@ -28,12 +28,6 @@ public struct JSONObjectWriter {
         out.append(contentsOf: (value.map { $0 ? "true" : "false" } ?? "null").utf8)
     }
 
-    /// A value already encoded as JSON.
-    public mutating func raw(_ key: String, _ json: String) {
-        self.key(key)
-        out.append(contentsOf: json.utf8)
-    }
-
     /// Closes the object and returns all the bytes.
     public mutating func finish() -> [UInt8] {
         out.append(UInt8(ascii: "}"))

@@ -57,15 +57,6 @@ public final class OutputFile {
         if buffer.count >= flushThreshold { try flush() }
     }
 
-    /// Appends without flushing; pair with ``flushIfFull()`` in tight loops.
-    public func append(_ bytes: some Sequence<UInt8>) {
-        buffer.append(contentsOf: bytes)
-    }
-
-    public func flushIfFull() throws(OutputError) {
-        if buffer.count >= flushThreshold { try flush() }
-    }
-
     public func flush() throws(OutputError) {
         if let sink {
             do {
