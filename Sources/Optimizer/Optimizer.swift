@@ -41,10 +41,15 @@ public struct Optimizer {
         for (day, usage) in byDay {
             for key in usage.keys { firstDay[key.tenantID] = min(firstDay[key.tenantID] ?? .max, day) }
         }
+        var usage: [UsageKey: UsageTotals] = [:]
+        for totals in byDay.values {
+            for (key, value) in totals { usage[key, default: UsageTotals()].add(value) }
+        }
         let window = Window(
-            start: start, end: end, date: asOf.utcDate, usage: try aggregates.usage(from: start, to: end), usageByDay: byDay,
+            start: start, end: end, date: asOf.utcDate, usage: usage, usageByDay: byDay,
             promptCacheRepeats: try aggregates.promptCacheRepeats(from: start, to: end),
-            fingerprinted: try aggregates.fingerprintedModels(from: start, to: end), requestKeys: try aggregates.requestKeys(from: start, to: end, minimumRequests: 2),
+            fingerprinted: Set(usage.filter { $0.value.fingerprintedRequests > 0 }.keys.map(PromptCacheModel.init)),
+            requestKeys: try aggregates.requestKeys(from: start, to: end, minimumRequests: 2),
             lengths: firstDay.mapValues { end - max(start, $0 * CivilDate.millisPerDay) })
         var found: [Recommendation] = []
         found += modelSelection(window)

@@ -165,10 +165,28 @@ struct LedgerTests {
         defer { fixture.directory.remove() }
         try fixture.append([LedgerFixture.llmCall("e1"), LedgerFixture.apiCall("a1")])
         #expect(try fixture.ledger.verify().isSound)
-        _ = try runTool("sqlite3", [fixture.directory.file("ledger.sqlite"), "UPDATE rollup_daily SET cost_nanos = cost_nanos - 1 WHERE kind = 'llm'"])
+        _ = try runTool("sqlite3", [fixture.directory.file("ledger.sqlite"), "UPDATE rollup_daily SET cost_nanos = cost_nanos - 1 WHERE key_id IN (SELECT id FROM usage_key WHERE kind = 'llm')"])
         let report = try fixture.ledger.verify()
         #expect(report.failure == nil)
         #expect(report.rollupMismatch?.hasPrefix("rollup_daily for 2026-11-10 tenant acme chat") == true, "\(report)")
+    }
+
+    @Test("a ledger of schema version 1 is migrated: its rollups are rebuilt from its events")
+    func migration() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        try fixture.append([
+            LedgerFixture.llmCall("e1"), LedgerFixture.apiCall("a1"), LedgerFixture.llmCall("e2", at: "2026-11-11T09:00:00Z", model: "o1"),
+        ])
+        let path = fixture.directory.file("ledger.sqlite")
+        let end = Timestamp(rfc3339: "2026-11-12T00:00:00Z")!.millis
+        let before = try LedgerAggregates(store: fixture.store).usage(to: end)
+        // Version 1 had another daily rollup layout and no usage_key table.
+        _ = try runTool("sqlite3", [path, "DROP TABLE rollup_daily; DROP TABLE usage_key; DROP TABLE conversation_total; PRAGMA user_version = 1"])
+        let reopened = try SQLiteLedgerStore(path: path)
+        #expect(try LedgerAggregates(store: reopened).usage(to: end) == before)
+        #expect(try Ledger(store: reopened, prices: LedgerFixture.prices).verify().isSound)
+        #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "2\n")
     }
 
     @Test("a stored cost that no longer matches the price table is found")

@@ -20,9 +20,8 @@ public struct LedgerAggregates {
 
     /// Usage by ``UsageKey`` of the events with `from <= timestamp < to` (all since the beginning when `from` is nil).
     public func usage(from: Int64? = nil, to: Int64) throws -> [UsageKey: UsageTotals] {
-        var totals: [UsageKey: UsageTotals] = [:]
         let parts = Self.split(from ?? Self.beginningOfTime, to, unit: CivilDate.millisPerDay)
-        try store.forEachDailyRollup(days: parts.units) { _, key, value in totals[key, default: UsageTotals()].add(value) }
+        var totals = try store.usage(days: parts.units)
         for edge in [parts.head, parts.tail] {
             for (key, value) in try rawDelta(edge).daily { totals[key.usage, default: UsageTotals()].add(value) }
         }
@@ -61,21 +60,6 @@ public struct LedgerAggregates {
         return repeats
     }
 
-    /// The tenants' models that received requests with a `prompt_fingerprint` in `[from, to)`.
-    public func fingerprintedModels(from: Int64, to: Int64) throws -> Set<PromptCacheModel> {
-        var models: Set<PromptCacheModel> = []
-        let parts = Self.split(from, to, unit: RollupDelta.promptCacheMillis)
-        try store.forEachFingerprintedModel(buckets: parts.units) { tenant, provider, model in
-            models.insert(PromptCacheModel(tenantID: tenant, provider: provider, model: model))
-        }
-        for edge in [parts.head, parts.tail] {
-            for key in try rawDelta(edge).promptCache.keys {
-                models.insert(PromptCacheModel(tenantID: key.tenantID, provider: key.provider, model: key.model))
-            }
-        }
-        return models
-    }
-
     /// Successful API calls with a `request_key` of the events with `from <= timestamp < to`, for
     /// the keys asked at least `minimumRequests` times there.
     public func requestKeys(from: Int64, to: Int64, minimumRequests: Int64 = 1) throws -> [RequestKeyKey: SpendTotals] {
@@ -99,7 +83,7 @@ public struct LedgerAggregates {
     public func spend(from: Int64, to: Int64) throws -> [SpendKey: SpendTotals] {
         var totals: [SpendKey: SpendTotals] = [:]
         let days = Self.split(from, to, unit: CivilDate.millisPerDay)
-        try store.forEachDailyRollup(days: days.units) { _, key, value in
+        for (key, value) in try store.usage(days: days.units) {
             totals[SpendKey(key), default: SpendTotals()].add(SpendTotals(requests: value.requests, cost: value.cost))
         }
         for edge in [days.head, days.tail] where !edge.isEmpty {
@@ -115,11 +99,12 @@ public struct LedgerAggregates {
     /// The LLM cost of every conversation from its events before `to`, and when it was last active.
     public func conversations(to: Int64) throws -> [ConversationKey: ConversationActivity] {
         var activity: [ConversationKey: ConversationActivity] = [:]
-        let parts = Self.split(Self.beginningOfTime, to, unit: RollupDelta.quarterHourMillis)
-        try store.forEachConversationRollup(buckets: parts.units) { key, bucket, value in
+        let cutoff = floorDivide(to, RollupDelta.quarterHourMillis)
+        try store.forEachConversation(before: cutoff) { key, bucket, value in
             activity[key, default: ConversationActivity()].add(value, at: bucket * RollupDelta.quarterHourMillis)
         }
-        try store.forEachRecord(RecordQuery(from: Timestamp(millis: parts.tail.lowerBound), to: Timestamp(millis: to), order: .timestamp)) {
+        let tail = Timestamp(millis: cutoff * RollupDelta.quarterHourMillis)
+        try store.forEachRecord(RecordQuery(from: tail, to: Timestamp(millis: to), order: .timestamp)) {
             record in
             guard case .llm = record.event.usage, let conversationID = record.event.conversationID else { return }
             let key = ConversationKey(tenantID: record.event.tenantID, conversationID: conversationID)

@@ -29,6 +29,11 @@ public struct PromptCacheModel: Sendable, Hashable {
         self.provider = provider
         self.model = model
     }
+
+    /// The tenant's model of an LLM usage key.
+    public init(_ key: UsageKey) {
+        self.init(tenantID: key.tenantID, provider: key.provider, model: key.model)
+    }
 }
 
 /// A model's windows with repeated fingerprints: the repeats' uncached prompt tokens, and the

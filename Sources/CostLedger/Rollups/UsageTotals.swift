@@ -15,6 +15,8 @@ public struct UsageTotals: Sendable, Hashable {
     public var unpricedRequests: Int64 = 0
     /// API calls that fell inside a free quota.
     public var freeQuotaRequests: Int64 = 0
+    /// LLM requests that carried a `prompt_fingerprint`.
+    public var fingerprintedRequests: Int64 = 0
 
     public init() {}
 
@@ -29,6 +31,7 @@ public struct UsageTotals: Sendable, Hashable {
             cachedTokens = call.tokens.cachedTokens * sign
             cacheWriteTokens = call.tokens.cacheWriteTokens * sign
             estimatedRequests = pricing.estimated ? sign : 0
+            fingerprintedRequests = call.promptFingerprint == nil ? 0 : sign
         case .api(let call):
             units = call.units * sign
             unpricedRequests = pricing.priceReference == nil ? sign : 0
@@ -47,6 +50,7 @@ public struct UsageTotals: Sendable, Hashable {
         estimatedRequests += other.estimatedRequests
         unpricedRequests += other.unpricedRequests
         freeQuotaRequests += other.freeQuotaRequests
+        fingerprintedRequests += other.fingerprintedRequests
     }
 }
 

@@ -12,26 +12,24 @@ public protocol LedgerStore: AnyObject {
     /// The number of stored events.
     func recordCount() throws -> Int64
 
+    /// The daily usage rollup summed over the UTC days in `days` (days since the epoch).
+    func usage(days: Range<Int64>) throws -> [UsageKey: UsageTotals]
+
     /// Streams the daily usage rollup of UTC days in `days` (days since the epoch).
     func forEachDailyRollup(days: Range<Int64>, _ body: (_ day: Int64, UsageKey, UsageTotals) throws -> Void) throws
 
     /// Streams the quarter-hour spend rollup of `buckets` (milliseconds / 900,000).
     func forEachQuarterHourRollup(buckets: Range<Int64>, _ body: (_ bucket: Int64, SpendKey, SpendTotals) throws -> Void) throws
 
-    /// Streams each conversation's LLM cost summed over the quarter hours in `buckets`, with the
-    /// latest of those quarter hours that had events.
-    func forEachConversationRollup(
-        buckets: Range<Int64>, _ body: (ConversationKey, _ bucket: Int64, SpendTotals) throws -> Void
-    ) throws
+    /// Streams each conversation's LLM cost over the quarter hours before `bucket` (milliseconds /
+    /// 900,000), with the latest of those quarter hours that had events.
+    func forEachConversation(before bucket: Int64, _ body: (ConversationKey, _ lastBucket: Int64, SpendTotals) throws -> Void) throws
 
     /// Streams the prompt-cache rollup of 5-minute `buckets` (milliseconds / 300,000), only the
     /// windows with at least `minimumRequests` requests.
     func forEachPromptCacheRollup(
         buckets: Range<Int64>, minimumRequests: Int64, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void
     ) throws
-
-    /// Streams each tenant, provider and model with fingerprinted requests in 5-minute `buckets`.
-    func forEachFingerprintedModel(buckets: Range<Int64>, _ body: (_ tenantID: String, _ provider: String, _ model: String) throws -> Void) throws
 
     /// Streams each request key's calls summed over UTC `days`, for the keys with at least
     /// `minimumRequests` of them there.

@@ -1,0 +1,165 @@
+import Pricing
+
+// The rollup queries of the SQLite store: each one reads one rollup table over a range of its
+// time units, summed in SQL where the caller only wants sums.
+extension SQLiteLedgerStore {
+    public func usage(days: Range<Int64>) throws -> [UsageKey: UsageTotals] {
+        let s = try connection.prepare(
+            "SELECT key_id, \(Self.dailySums) FROM rollup_daily WHERE day >= ?1 AND day < ?2 GROUP BY key_id")
+        s.bind(1, days.lowerBound)
+        s.bind(2, days.upperBound)
+        var usage: [UsageKey: UsageTotals] = [:]
+        while try s.step() {
+            usage[try usageKeys.resolve(s.int64(0), connection)] = Self.usageTotals(s, from: 1)
+        }
+        return usage
+    }
+
+    public func forEachDailyRollup(days: Range<Int64>, _ body: (Int64, UsageKey, UsageTotals) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT day, key_id, \(Self.dailyColumns) FROM rollup_daily WHERE day >= ?1 AND day < ?2")
+        s.bind(1, days.lowerBound)
+        s.bind(2, days.upperBound)
+        while try s.step() {
+            try body(s.int64(0), try usageKeys.resolve(s.int64(1), connection), Self.usageTotals(s, from: 2))
+        }
+    }
+
+    private static let dailyColumns =
+        "requests, input_tokens, output_tokens, cached_tokens, cache_write_tokens, units, cost_nanos, estimated_requests, "
+        + "unpriced_requests, free_quota_requests, fingerprinted_requests"
+    private static let dailySums =
+        "sum(requests), sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cache_write_tokens), sum(units), "
+        + "sum(cost_nanos), sum(estimated_requests), sum(unpriced_requests), sum(free_quota_requests), sum(fingerprinted_requests)"
+
+    /// The totals in ``dailyColumns`` order, starting at column `first`.
+    private static func usageTotals(_ s: SQLiteStatement, from first: Int32) -> UsageTotals {
+        var totals = UsageTotals()
+        totals.requests = s.int64(first)
+        totals.inputTokens = s.int64(first + 1)
+        totals.outputTokens = s.int64(first + 2)
+        totals.cachedTokens = s.int64(first + 3)
+        totals.cacheWriteTokens = s.int64(first + 4)
+        totals.units = s.int64(first + 5)
+        totals.cost = Money(nanos: s.int64(first + 6))
+        totals.estimatedRequests = s.int64(first + 7)
+        totals.unpricedRequests = s.int64(first + 8)
+        totals.freeQuotaRequests = s.int64(first + 9)
+        totals.fingerprintedRequests = s.int64(first + 10)
+        return totals
+    }
+
+    public func forEachQuarterHourRollup(buckets: Range<Int64>, _ body: (Int64, SpendKey, SpendTotals) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT bucket, tenant_id, kind, source, requests, cost_nanos FROM rollup_quarter_hour WHERE bucket >= ?1 AND bucket < ?2")
+        s.bind(1, buckets.lowerBound)
+        s.bind(2, buckets.upperBound)
+        while try s.step() {
+            guard let kind = EventKind(rawValue: s.string(2) ?? "") else {
+                throw LedgerError(.corruptRow, "rollup_quarter_hour has a row with an unknown kind")
+            }
+            let key = SpendKey(tenantID: s.string(1) ?? "", kind: kind, source: s.string(3) ?? "")
+            try body(s.int64(0), key, SpendTotals(requests: s.int64(4), cost: Money(nanos: s.int64(5))))
+        }
+    }
+
+    public func forEachConversation(before bucket: Int64, _ body: (ConversationKey, Int64, SpendTotals) throws -> Void) throws {
+        // All-time totals, less what the quarter hours from `bucket` on added (none, for a report
+        // of the present: that part is found through the bucket index).
+        var later: [ConversationKey: SpendTotals] = [:]
+        let after = try connection.prepare(
+            "SELECT tenant_id, conversation_id, sum(requests), sum(cost_nanos) FROM rollup_conversation WHERE bucket >= ?1 "
+                + "GROUP BY tenant_id, conversation_id")
+        after.bind(1, bucket)
+        while try after.step() {
+            later[ConversationKey(tenantID: after.string(0) ?? "", conversationID: after.string(1) ?? "")] = SpendTotals(
+                requests: after.int64(2), cost: Money(nanos: after.int64(3)))
+        }
+        let lastBefore = try connection.prepare(
+            "SELECT max(bucket) FROM rollup_conversation WHERE tenant_id = ?1 AND conversation_id = ?2 AND bucket < ?3")
+        let s = try connection.prepare("SELECT tenant_id, conversation_id, requests, cost_nanos, last_bucket FROM conversation_total")
+        while try s.step() {
+            let key = ConversationKey(tenantID: s.string(0) ?? "", conversationID: s.string(1) ?? "")
+            var totals = SpendTotals(requests: s.int64(2), cost: Money(nanos: s.int64(3)))
+            var last = s.int64(4)
+            if let laterTotals = later[key] {
+                totals.requests -= laterTotals.requests
+                totals.cost = totals.cost - laterTotals.cost
+                guard totals.requests > 0 else { continue }
+                lastBefore.bind(1, key.tenantID)
+                lastBefore.bind(2, key.conversationID)
+                lastBefore.bind(3, bucket)
+                guard try lastBefore.step(), !lastBefore.isNull(0) else {
+                    throw LedgerError(.corruptRow, "conversation_total of \(key.conversationID) does not match rollup_conversation")
+                }
+                last = lastBefore.int64(0)
+                lastBefore.reset()
+            }
+            try body(key, last, totals)
+        }
+    }
+
+    public func forEachPromptCacheRollup(
+        buckets: Range<Int64>, minimumRequests: Int64, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void
+    ) throws {
+        let s = try connection.prepare(
+            "SELECT bucket, tenant_id, provider, model, fingerprint, requests, uncached_tokens, first_ms, first_uncached_tokens "
+                + "FROM rollup_prompt_cache WHERE bucket >= ?1 AND bucket < ?2 AND requests >= ?3")
+        s.bind(1, buckets.lowerBound)
+        s.bind(2, buckets.upperBound)
+        s.bind(3, minimumRequests)
+        while try s.step() {
+            let key = PromptCacheKey(
+                bucket: s.int64(0), tenantID: s.string(1) ?? "", provider: s.string(2) ?? "", model: s.string(3) ?? "",
+                fingerprint: s.string(4) ?? "")
+            var totals = PromptCacheTotals()
+            totals.requests = s.int64(5)
+            totals.uncachedTokens = s.int64(6)
+            totals.firstMillis = s.int64(7)
+            totals.firstUncachedTokens = s.int64(8)
+            try body(key, totals)
+        }
+    }
+
+    public func forEachRequestKeyTotal(
+        days: Range<Int64>, minimumRequests: Int64, _ body: (RequestKeyKey, SpendTotals) throws -> Void
+    ) throws {
+        // The key leads the primary key, so the grouping streams without a sort.
+        let s = try connection.prepare(
+            "SELECT tenant_id, service, operation, request_key, sum(requests), sum(cost_nanos) FROM rollup_request_key "
+                + "WHERE day >= ?1 AND day < ?2 GROUP BY tenant_id, service, operation, request_key HAVING sum(requests) >= ?3")
+        s.bind(1, days.lowerBound)
+        s.bind(2, days.upperBound)
+        s.bind(3, minimumRequests)
+        while try s.step() {
+            let key = RequestKeyKey(tenantID: s.string(0) ?? "", service: s.string(1) ?? "", operation: s.string(2) ?? "", requestKey: s.string(3) ?? "")
+            try body(key, SpendTotals(requests: s.int64(4), cost: Money(nanos: s.int64(5))))
+        }
+    }
+
+    public func requestKeyTotal(_ key: RequestKeyKey, days: Range<Int64>) throws -> SpendTotals {
+        let s = try preparedRead(
+            "SELECT ifnull(sum(requests), 0), ifnull(sum(cost_nanos), 0) FROM rollup_request_key WHERE tenant_id = ?1 AND service = ?2 "
+                + "AND operation = ?3 AND request_key = ?4 AND day >= ?5 AND day < ?6")
+        defer { s.reset() }
+        s.bind(1, key.tenantID)
+        s.bind(2, key.service)
+        s.bind(3, key.operation)
+        s.bind(4, key.requestKey)
+        s.bind(5, days.lowerBound)
+        s.bind(6, days.upperBound)
+        guard try s.step() else { return SpendTotals() }
+        return SpendTotals(requests: s.int64(0), cost: Money(nanos: s.int64(1)))
+    }
+
+    public func forEachHistogramRollup(days: Range<Int64>, _ body: (Int64, HistogramKey, Int, TokenCount) throws -> Void) throws {
+        let s = try connection.prepare(
+            "SELECT day, provider, model, operation, bucket_index, requests, tokens FROM rollup_token_histogram WHERE day >= ?1 AND day < ?2")
+        s.bind(1, days.lowerBound)
+        s.bind(2, days.upperBound)
+        while try s.step() {
+            let key = HistogramKey(provider: s.string(1) ?? "", model: s.string(2) ?? "", operation: s.string(3) ?? "")
+            try body(s.int64(0), key, Int(s.int64(4)), TokenCount(requests: s.int64(5), tokens: s.int64(6)))
+        }
+    }
+}

@@ -1,0 +1,151 @@
+/// The ledger's tables, and how an older ledger file is brought up to date.
+///
+/// `events` is the ledger; every other table is a rollup of it, written in the same transaction
+/// as the events it sums, so a rollup can always be rebuilt from the events.
+enum SQLiteSchema {
+    /// `PRAGMA user_version` of a ledger this costledger writes.
+    ///
+    /// 1: the first layout; 2: usage keys in their own table, `fingerprinted_requests` in the
+    /// daily rollup, per-conversation totals. A version 1 file is migrated by rebuilding its
+    /// rollups from its events.
+    static let version: Int64 = 2
+
+    static let events = """
+        CREATE TABLE IF NOT EXISTS events (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            ts_ms INTEGER NOT NULL,
+            tenant_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('llm', 'api')),
+            worker TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            conversation_id TEXT,
+            provider TEXT,
+            model TEXT,
+            input_tokens INTEGER,
+            output_tokens INTEGER,
+            cached_tokens INTEGER,
+            cache_write_tokens INTEGER,
+            batch INTEGER,
+            prompt_fingerprint TEXT,
+            service TEXT,
+            units INTEGER,
+            request_key TEXT,
+            status TEXT NOT NULL CHECK (status IN ('success', 'error')),
+            cost_nanos INTEGER NOT NULL,
+            price_ref TEXT,
+            estimated INTEGER NOT NULL,
+            free_quota INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS events_by_time ON events (ts_ms);
+        CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: events cannot be updated'); END;
+        CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: events cannot be deleted'); END;
+        CREATE TABLE IF NOT EXISTS quota_usage (
+            service TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            month TEXT NOT NULL,
+            used INTEGER NOT NULL,
+            PRIMARY KEY (service, operation, tenant_id, month)
+        ) WITHOUT ROWID;
+        """
+
+    /// The rollup tables (dropped and rebuilt by a migration).
+    static let rollupTables = [
+        "usage_key", "rollup_daily", "rollup_quarter_hour", "rollup_conversation", "conversation_total", "rollup_token_histogram",
+        "rollup_prompt_cache", "rollup_request_key",
+    ]
+
+    static let rollups = """
+        CREATE TABLE usage_key (
+            id INTEGER PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            worker TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            service TEXT NOT NULL,
+            status TEXT NOT NULL,
+            batch INTEGER NOT NULL,
+            UNIQUE (tenant_id, kind, worker, operation, provider, model, service, status, batch)
+        );
+        CREATE TABLE rollup_daily (
+            day INTEGER NOT NULL,
+            key_id INTEGER NOT NULL REFERENCES usage_key (id),
+            requests INTEGER NOT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cached_tokens INTEGER NOT NULL,
+            cache_write_tokens INTEGER NOT NULL,
+            units INTEGER NOT NULL,
+            cost_nanos INTEGER NOT NULL,
+            estimated_requests INTEGER NOT NULL,
+            unpriced_requests INTEGER NOT NULL,
+            free_quota_requests INTEGER NOT NULL,
+            fingerprinted_requests INTEGER NOT NULL,
+            PRIMARY KEY (day, key_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollup_quarter_hour (
+            bucket INTEGER NOT NULL,
+            tenant_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            requests INTEGER NOT NULL,
+            cost_nanos INTEGER NOT NULL,
+            PRIMARY KEY (bucket, tenant_id, kind, source)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollup_conversation (
+            bucket INTEGER NOT NULL,
+            tenant_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            requests INTEGER NOT NULL,
+            cost_nanos INTEGER NOT NULL,
+            PRIMARY KEY (tenant_id, conversation_id, bucket)
+        ) WITHOUT ROWID;
+        CREATE INDEX rollup_conversation_by_bucket ON rollup_conversation (bucket);
+        CREATE TABLE conversation_total (
+            tenant_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            requests INTEGER NOT NULL,
+            cost_nanos INTEGER NOT NULL,
+            last_bucket INTEGER NOT NULL,
+            PRIMARY KEY (tenant_id, conversation_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollup_token_histogram (
+            day INTEGER NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            bucket_index INTEGER NOT NULL,
+            requests INTEGER NOT NULL,
+            tokens INTEGER NOT NULL,
+            PRIMARY KEY (day, provider, model, operation, bucket_index)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollup_prompt_cache (
+            bucket INTEGER NOT NULL,
+            tenant_id TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            requests INTEGER NOT NULL,
+            uncached_tokens INTEGER NOT NULL,
+            first_ms INTEGER NOT NULL,
+            first_uncached_tokens INTEGER NOT NULL,
+            PRIMARY KEY (bucket, tenant_id, provider, model, fingerprint)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollup_request_key (
+            day INTEGER NOT NULL,
+            tenant_id TEXT NOT NULL,
+            service TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            request_key TEXT NOT NULL,
+            requests INTEGER NOT NULL,
+            cost_nanos INTEGER NOT NULL,
+            PRIMARY KEY (tenant_id, service, operation, request_key, day)
+        ) WITHOUT ROWID;
+        """
+}

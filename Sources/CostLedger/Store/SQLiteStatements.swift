@@ -1,0 +1,140 @@
+import CSQLite
+import Pricing
+
+/// The prepared statements of the write path, made once per connection.
+final class Statements {
+    static let columns =
+        "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, input_tokens, "
+        + "output_tokens, cached_tokens, cache_write_tokens, batch, prompt_fingerprint, service, units, request_key, "
+        + "status, cost_nanos, price_ref, estimated, free_quota, hash"
+
+    let insert: SQLiteStatement
+    let byID: SQLiteStatement
+    let tail: SQLiteStatement
+    let quotaUsed: SQLiteStatement
+    let setQuotaUsed: SQLiteStatement
+    let insertUsageKey: SQLiteStatement
+    let addDaily: SQLiteStatement
+    let addQuarterHour: SQLiteStatement
+    let addConversation: SQLiteStatement
+    let addConversationTotal: SQLiteStatement
+    let addHistogram: SQLiteStatement
+    let addPromptCache: SQLiteStatement
+    let addRequestKey: SQLiteStatement
+    let connection: SQLiteConnection
+
+    init(connection: SQLiteConnection) throws(LedgerError) {
+        self.connection = connection
+        insert = try connection.prepare(
+            "INSERT INTO events (\(Self.columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                + "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT (id) DO NOTHING")
+        byID = try connection.prepare("SELECT \(Self.columns) FROM events WHERE id = ?1")
+        tail = try connection.prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        quotaUsed = try connection.prepare(
+            "SELECT used FROM quota_usage WHERE service = ?1 AND operation = ?2 AND tenant_id = ?3 AND month = ?4")
+        setQuotaUsed = try connection.prepare(
+            "INSERT INTO quota_usage (service, operation, tenant_id, month, used) VALUES (?1, ?2, ?3, ?4, ?5) "
+                + "ON CONFLICT (service, operation, tenant_id, month) DO UPDATE SET used = excluded.used")
+        insertUsageKey = try connection.prepare(
+            "INSERT INTO usage_key (tenant_id, kind, worker, operation, provider, model, service, status, batch) "
+                + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+        addDaily = try connection.prepare(
+            "INSERT INTO rollup_daily VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?3, input_tokens = input_tokens + ?4, "
+                + "output_tokens = output_tokens + ?5, cached_tokens = cached_tokens + ?6, "
+                + "cache_write_tokens = cache_write_tokens + ?7, units = units + ?8, cost_nanos = cost_nanos + ?9, "
+                + "estimated_requests = estimated_requests + ?10, unpriced_requests = unpriced_requests + ?11, "
+                + "free_quota_requests = free_quota_requests + ?12, fingerprinted_requests = fingerprinted_requests + ?13")
+        addQuarterHour = try connection.prepare(
+            "INSERT INTO rollup_quarter_hour VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?5, cost_nanos = cost_nanos + ?6")
+        addConversation = try connection.prepare(
+            "INSERT INTO rollup_conversation VALUES (?1, ?2, ?3, ?4, ?5) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?4, cost_nanos = cost_nanos + ?5")
+        addConversationTotal = try connection.prepare(
+            "INSERT INTO conversation_total VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
+                + "requests = requests + ?3, cost_nanos = cost_nanos + ?4, last_bucket = max(last_bucket, ?5)")
+        addHistogram = try connection.prepare(
+            "INSERT INTO rollup_token_histogram VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?6, tokens = tokens + ?7")
+        // The earliest request of a window wins (on a tie, the larger), as PromptCacheTotals.add does.
+        addPromptCache = try connection.prepare(
+            "INSERT INTO rollup_prompt_cache VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
+                + "requests = requests + ?6, uncached_tokens = uncached_tokens + ?7, "
+                + "first_uncached_tokens = CASE WHEN ?8 < first_ms OR (?8 = first_ms AND ?9 > first_uncached_tokens) "
+                + "THEN ?9 ELSE first_uncached_tokens END, first_ms = min(first_ms, ?8)")
+        addRequestKey = try connection.prepare(
+            "INSERT INTO rollup_request_key VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                + "ON CONFLICT DO UPDATE SET requests = requests + ?6, cost_nanos = cost_nanos + ?7")
+    }
+
+    func bind(_ record: LedgerRecord) {
+        let s = insert
+        s.reset()
+        let event = record.event
+        s.bind(1, record.sequence)
+        s.bind(2, event.id)
+        s.bind(3, event.timestamp.millis)
+        s.bind(4, event.tenantID)
+        s.bind(5, event.kind.rawValue)
+        s.bind(6, event.worker)
+        s.bind(7, event.operation)
+        s.bind(8, event.conversationID)
+        switch event.usage {
+        case .llm(let call):
+            s.bind(9, call.provider)
+            s.bind(10, call.model)
+            s.bind(11, call.tokens.inputTokens)
+            s.bind(12, call.tokens.outputTokens)
+            s.bind(13, call.tokens.cachedTokens)
+            s.bind(14, call.tokens.cacheWriteTokens)
+            s.bind(15, call.tokens.batch)
+            s.bind(16, call.promptFingerprint)
+            s.bind(20, call.status.rawValue)
+        case .api(let call):
+            s.bind(17, call.service)
+            s.bind(18, call.units)
+            s.bind(19, call.requestKey)
+            s.bind(20, call.status.rawValue)
+        }
+        s.bind(21, record.pricing.cost.nanos)
+        s.bind(22, record.pricing.priceReference)
+        s.bind(23, record.pricing.estimated)
+        s.bind(24, record.pricing.freeQuota)
+        s.bind(25, record.hash.bytes)
+    }
+
+    /// Rebuilds a record from a row selected with ``columns``.
+    static func record(from s: SQLiteStatement) throws(LedgerError) -> LedgerRecord {
+        let sequence = s.int64(0)
+        func text(_ column: Int32) throws(LedgerError) -> String {
+            guard let value = s.string(column) else {
+                throw LedgerError(.corruptRow, "event at sequence \(sequence) has no value in column \(column)")
+            }
+            return value
+        }
+        guard let status = CallStatus(rawValue: try text(19)) else {
+            throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown status")
+        }
+        let usage: UsageEvent.Usage
+        switch try text(4) {
+        case "llm":
+            let tokens = LLMUsage(
+                inputTokens: s.int64(10), outputTokens: s.int64(11), cachedTokens: s.int64(12),
+                cacheWriteTokens: s.int64(13), batch: s.int64(14) != 0)
+            usage = .llm(LLMCall(provider: try text(8), model: try text(9), tokens: tokens, promptFingerprint: s.string(15), status: status))
+        case "api":
+            usage = .api(APICall(service: try text(16), units: s.int64(17), status: status, requestKey: s.string(18)))
+        default:
+            throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown kind")
+        }
+        let event = UsageEvent(
+            id: try text(1), timestamp: Timestamp(millis: s.int64(2)), tenantID: try text(3), worker: try text(5),
+            operation: try text(6), conversationID: s.string(7), usage: usage)
+        let pricing = EventPricing(
+            cost: Money(nanos: s.int64(20)), priceReference: s.string(21), estimated: s.int64(22) != 0,
+            freeQuota: s.int64(23) != 0)
+        return LedgerRecord(sequence: sequence, event: event, pricing: pricing, hash: ChainHash(bytes: s.blob(24)))
+    }
+}
+

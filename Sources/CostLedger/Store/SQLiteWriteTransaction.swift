@@ -1,0 +1,184 @@
+import CSQLite
+import Pricing
+
+/// One write transaction of ``SQLiteLedgerStore``.
+struct SQLiteWriteTransaction: LedgerWriteTransaction {
+    let statements: Statements
+    let usageKeys: UsageKeyDirectory
+    /// Usage keys this transaction stored, published to ``usageKeys`` once it commits.
+    let newUsageKeys = NewUsageKeys()
+
+    final class NewUsageKeys {
+        var ids: [UsageKey: Int64] = [:]
+        var refreshed = false
+    }
+
+    func tail() throws -> (sequence: Int64, hash: ChainHash) {
+        let s = statements.tail
+        defer { s.reset() }
+        guard try s.step() else { return (0, .genesis) }
+        return (s.int64(0), ChainHash(bytes: s.blob(1)))
+    }
+
+    func insertIfNew(_ record: LedgerRecord) throws -> Bool {
+        statements.bind(record)
+        let status = statements.insert.run()
+        guard status == SQLITE_DONE else { throw statements.connection.error("cannot append event \(record.event.id)") }
+        return sqlite3_changes(statements.connection.handle) == 1
+    }
+
+    func record(id: String) throws -> LedgerRecord? {
+        let s = statements.byID
+        defer { s.reset() }
+        s.bind(1, id)
+        guard try s.step() else { return nil }
+        return try Statements.record(from: s)
+    }
+
+    func quotaUsed(_ pool: QuotaPool) throws -> Int64 {
+        let s = statements.quotaUsed
+        defer { s.reset() }
+        bind(pool, to: s)
+        return try s.step() ? s.int64(0) : 0
+    }
+
+    func setQuotaUsed(_ pool: QuotaPool, to used: Int64) throws {
+        let s = statements.setQuotaUsed
+        bind(pool, to: s)
+        s.bind(5, used)
+        guard s.run() == SQLITE_DONE else { throw statements.connection.error("cannot update quota usage") }
+    }
+
+    func addRollups(_ delta: RollupDelta) throws {
+        for (key, totals) in delta.daily {
+            let s = statements.addDaily
+            s.bind(1, key.day)
+            s.bind(2, try usageKeyID(key.usage))
+            s.bind(3, totals.requests)
+            s.bind(4, totals.inputTokens)
+            s.bind(5, totals.outputTokens)
+            s.bind(6, totals.cachedTokens)
+            s.bind(7, totals.cacheWriteTokens)
+            s.bind(8, totals.units)
+            s.bind(9, totals.cost.nanos)
+            s.bind(10, totals.estimatedRequests)
+            s.bind(11, totals.unpricedRequests)
+            s.bind(12, totals.freeQuotaRequests)
+            s.bind(13, totals.fingerprintedRequests)
+            try run(s, "cannot update the daily rollup")
+        }
+        for (key, totals) in delta.quarterHours {
+            let s = statements.addQuarterHour
+            s.bind(1, key.bucket)
+            s.bind(2, key.spend.tenantID)
+            s.bind(3, key.spend.kind.rawValue)
+            s.bind(4, key.spend.source)
+            s.bind(5, totals.requests)
+            s.bind(6, totals.cost.nanos)
+            try run(s, "cannot update the quarter-hour rollup")
+        }
+        var conversations: [ConversationKey: (totals: SpendTotals, lastBucket: Int64)] = [:]
+        for (key, totals) in delta.conversations {
+            let s = statements.addConversation
+            s.bind(1, key.bucket)
+            s.bind(2, key.conversation.tenantID)
+            s.bind(3, key.conversation.conversationID)
+            s.bind(4, totals.requests)
+            s.bind(5, totals.cost.nanos)
+            try run(s, "cannot update the conversation rollup")
+            var entry = conversations[key.conversation] ?? (SpendTotals(), .min)
+            entry.totals.add(totals)
+            entry.lastBucket = max(entry.lastBucket, key.bucket)
+            conversations[key.conversation] = entry
+        }
+        for (key, entry) in conversations {
+            let s = statements.addConversationTotal
+            s.bind(1, key.tenantID)
+            s.bind(2, key.conversationID)
+            s.bind(3, entry.totals.requests)
+            s.bind(4, entry.totals.cost.nanos)
+            s.bind(5, entry.lastBucket)
+            try run(s, "cannot update the conversation totals")
+        }
+        for (key, count) in delta.tokenHistogram {
+            let s = statements.addHistogram
+            s.bind(1, key.day)
+            s.bind(2, key.labels.provider)
+            s.bind(3, key.labels.model)
+            s.bind(4, key.labels.operation)
+            s.bind(5, Int64(key.bucketIndex))
+            s.bind(6, count.requests)
+            s.bind(7, count.tokens)
+            try run(s, "cannot update the token histogram rollup")
+        }
+        try addOptimizerRollups(delta)
+    }
+
+    private func addOptimizerRollups(_ delta: RollupDelta) throws {
+        for (key, totals) in delta.promptCache {
+            let s = statements.addPromptCache
+            s.bind(1, key.bucket)
+            s.bind(2, key.tenantID)
+            s.bind(3, key.provider)
+            s.bind(4, key.model)
+            s.bind(5, key.fingerprint)
+            s.bind(6, totals.requests)
+            s.bind(7, totals.uncachedTokens)
+            s.bind(8, totals.firstMillis)
+            s.bind(9, totals.firstUncachedTokens)
+            try run(s, "cannot update the prompt-cache rollup")
+        }
+        for (key, totals) in delta.requestKeys {
+            let s = statements.addRequestKey
+            s.bind(1, key.day)
+            s.bind(2, key.key.tenantID)
+            s.bind(3, key.key.service)
+            s.bind(4, key.key.operation)
+            s.bind(5, key.key.requestKey)
+            s.bind(6, totals.requests)
+            s.bind(7, totals.cost.nanos)
+            try run(s, "cannot update the request-key rollup")
+        }
+    }
+
+    /// Makes the usage keys this transaction stored known to the store; call after the commit.
+    func publishNewUsageKeys() {
+        for (key, id) in newUsageKeys.ids { usageKeys.add(key, id: id) }
+    }
+
+    /// The id of `key` in `usage_key`, stored first when it is new.
+    private func usageKeyID(_ key: UsageKey) throws -> Int64 {
+        if let id = usageKeys.id(key) ?? newUsageKeys.ids[key] { return id }
+        // Another process may have stored it: catch up once, before this transaction stores any.
+        if !newUsageKeys.refreshed {
+            newUsageKeys.refreshed = true
+            try usageKeys.refresh(statements.connection)
+            if let id = usageKeys.id(key) { return id }
+        }
+        let s = statements.insertUsageKey
+        s.bind(1, key.tenantID)
+        s.bind(2, key.kind.rawValue)
+        s.bind(3, key.worker)
+        s.bind(4, key.operation)
+        s.bind(5, key.provider)
+        s.bind(6, key.model)
+        s.bind(7, key.service)
+        s.bind(8, key.status.rawValue)
+        s.bind(9, key.batch)
+        try run(s, "cannot store a usage key")
+        let id = sqlite3_last_insert_rowid(statements.connection.handle)
+        newUsageKeys.ids[key] = id
+        return id
+    }
+
+    private func run(_ s: SQLiteStatement, _ context: String) throws {
+        guard s.run() == SQLITE_DONE else { throw statements.connection.error(context) }
+    }
+
+    private func bind(_ pool: QuotaPool, to s: SQLiteStatement) {
+        s.bind(1, pool.service)
+        s.bind(2, pool.operation)
+        s.bind(3, pool.tenantID)
+        s.bind(4, pool.month)
+    }
+}
