@@ -9,6 +9,9 @@ public protocol LedgerStore: AnyObject {
     /// Streams the records that match `query` to `body`, in sequence order.
     func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws
 
+    /// Streams the records that match `query` as finance line items, read in place (see ``LineItem``).
+    func forEachLineItem(_ query: RecordQuery, _ body: (LineItem) throws -> Void) throws
+
     /// The number of stored events.
     func recordCount() throws -> Int64
 

@@ -93,6 +93,34 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws {
+        guard let statement = try select(Statements.columns, query) else { return }
+        while try statement.step() {
+            try body(try Statements.record(from: statement))
+        }
+    }
+
+    public func forEachLineItem(_ query: RecordQuery, _ body: (LineItem) throws -> Void) throws {
+        guard let s = try select(Self.lineItemColumns, query) else { return }
+        while try s.step() {
+            guard let kind = EventKind(rawValue: String(decoding: s.text(4), as: UTF8.self)),
+                let status = CallStatus(rawValue: String(decoding: s.text(11), as: UTF8.self))
+            else { throw LedgerError(.corruptRow, "event at sequence \(s.int64(0)) has an unknown kind or status") }
+            try body(
+                LineItem(
+                    sequence: s.int64(0), timestamp: Timestamp(millis: s.int64(2)), eventID: s.text(1), tenantID: s.text(3), kind: kind,
+                    worker: s.text(5), operation: s.text(6), conversationID: s.text(7), provider: s.text(8), model: s.text(9),
+                    service: s.text(10), status: status, tokens: (s.int64(12), s.int64(13), s.int64(14), s.int64(15)),
+                    batch: s.int64(16) != 0, units: s.int64(17), cost: Money(nanos: s.int64(18)), estimated: s.int64(19) != 0))
+        }
+    }
+
+    private static let lineItemColumns =
+        "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, service, status, input_tokens, "
+        + "output_tokens, cached_tokens, cache_write_tokens, batch, units, cost_nanos, estimated"
+
+    /// A statement selecting `columns` of the events `query` matches, in its order; nil when a
+    /// time range holds no events.
+    private func select(_ columns: String, _ query: RecordQuery) throws(LedgerError) -> SQLiteStatement? {
         // Only the conditions that apply, so SQLite can search the time index instead of walking it.
         var time: [String] = []
         if query.from != nil { time.append("ts_ms >= ?1") }
@@ -107,17 +135,15 @@ public final class SQLiteLedgerStore: LedgerStore {
             if !time.isEmpty {
                 let bounds = try connection.prepare("SELECT min(seq), max(seq) FROM events WHERE " + time.joined(separator: " AND "))
                 bind(query, to: bounds, tenant: false)
-                guard try bounds.step(), !bounds.isNull(0) else { return }
+                guard try bounds.step(), !bounds.isNull(0) else { return nil }
                 conditions.append("seq BETWEEN \(bounds.int64(0)) AND \(bounds.int64(1))")
             }
         }
         let statement = try connection.prepare(
-            "SELECT \(Statements.columns) FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            "SELECT \(columns) FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
                 + " ORDER BY \(order)")
         bind(query, to: statement, tenant: true)
-        while try statement.step() {
-            try body(try Statements.record(from: statement))
-        }
+        return statement
     }
 
     func preparedRead(_ sql: String) throws(LedgerError) -> SQLiteStatement {

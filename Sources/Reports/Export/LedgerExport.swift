@@ -34,8 +34,8 @@ public struct LedgerExport {
             header.writeRecord(Self.columns)
             var buffer = header.bytes
             buffer.reserveCapacity(128 * 1024)
-            try store.forEachRecord(query) { record in
-                Self.appendCSV(of: record, to: &buffer)
+            try store.forEachLineItem(query) { item in
+                Self.appendCSV(of: item, to: &buffer)
                 rows += 1
                 if buffer.count >= 64 * 1024 {
                     try output.write(buffer)
@@ -56,45 +56,62 @@ public struct LedgerExport {
         return rows
     }
 
-    /// Appends one record's CSV line, empty where a field does not apply.
+    /// Appends one line item's CSV line, empty where a field does not apply.
     ///
-    /// Written straight into the buffer: identifiers cannot hold a comma, a quote or a line break
-    /// (the event pattern forbids them), so no field needs quoting, and no `String` is built per field.
-    static func appendCSV(of record: LedgerRecord, to out: inout [UInt8]) {
-        let event = record.event
+    /// Written straight into the buffer from the store's bytes: identifiers cannot hold a comma, a
+    /// quote or a line break (the event pattern forbids them), so no field needs quoting, and no
+    /// `String` is built per field.
+    static func appendCSV(of item: LineItem, to out: inout [UInt8]) {
         let comma = UInt8(ascii: ",")
-        appendDecimal(record.sequence, to: &out)
+        appendDecimal(item.sequence, to: &out)
         out.append(comma)
-        out.append(contentsOf: event.id.utf8)
+        out.append(contentsOf: item.eventID)
         out.append(comma)
-        event.timestamp.appendRFC3339(to: &out)
-        for text in [event.tenantID, event.kind.rawValue, event.worker, event.operation, event.conversationID ?? ""] {
+        item.timestamp.appendRFC3339(to: &out)
+        out.append(comma)
+        out.append(contentsOf: item.tenantID)
+        out.append(contentsOf: item.kind == .llm ? Self.llmField : Self.apiField)
+        out.append(contentsOf: item.worker)
+        out.append(comma)
+        out.append(contentsOf: item.operation)
+        out.append(comma)
+        out.append(contentsOf: item.conversationID)
+        out.append(comma)
+        out.append(contentsOf: item.provider)
+        out.append(comma)
+        out.append(contentsOf: item.model)
+        out.append(comma)
+        out.append(contentsOf: item.service)
+        out.append(contentsOf: item.status == .success ? Self.successField : Self.errorField)
+        switch item.kind {
+        case .llm:
+            appendDecimal(item.tokens.input, to: &out)
             out.append(comma)
-            out.append(contentsOf: text.utf8)
-        }
-        switch event.usage {
-        case .llm(let call):
-            for text in [call.provider, call.model, "", call.status.rawValue] {
-                out.append(comma)
-                out.append(contentsOf: text.utf8)
-            }
-            for count in [call.tokens.inputTokens, call.tokens.outputTokens, call.tokens.cachedTokens, call.tokens.cacheWriteTokens] {
-                out.append(comma)
-                appendDecimal(count, to: &out)
-            }
-            out.append(contentsOf: (call.tokens.batch ? ",true," : ",false,").utf8)
-        case .api(let call):
-            out.append(contentsOf: ",,,".utf8)
-            out.append(contentsOf: call.service.utf8)
+            appendDecimal(item.tokens.output, to: &out)
             out.append(comma)
-            out.append(contentsOf: call.status.rawValue.utf8)
-            out.append(contentsOf: ",,,,,,".utf8)
-            appendDecimal(call.units, to: &out)
+            appendDecimal(item.tokens.cached, to: &out)
+            out.append(comma)
+            appendDecimal(item.tokens.cacheWrite, to: &out)
+            out.append(contentsOf: item.batch ? Self.trueField : Self.falseField)
+        case .api:
+            out.append(contentsOf: Self.noTokens)
+            appendDecimal(item.units, to: &out)
         }
         out.append(comma)
-        appendMoney(record.pricing.cost, to: &out)
-        out.append(contentsOf: (record.pricing.estimated ? ",true\n" : ",false\n").utf8)
+        appendMoney(item.cost, to: &out)
+        out.append(contentsOf: item.estimated ? Self.trueLine : Self.falseLine)
     }
+
+    // Constant pieces of a line, with the commas around them.
+    private static let llmField = Array(",llm,".utf8)
+    private static let apiField = Array(",api,".utf8)
+    private static let successField = Array(",success,".utf8)
+    private static let errorField = Array(",error,".utf8)
+    private static let trueField = Array(",true,".utf8)
+    private static let falseField = Array(",false,".utf8)
+    private static let noTokens = Array(",,,,,".utf8)
+    private static let trueLine = Array(",true\n".utf8)
+    private static let falseLine = Array(",false\n".utf8)
 
     /// One record as a JSON object with the CSV's keys; fields that do not apply are null.
     static func appendJSON(of record: LedgerRecord, to out: inout [UInt8]) {
