@@ -6,8 +6,8 @@ struct BudgetsCommand: ParsableCommand {
         commandName: "budgets",
         abstract: "Print every tenant's budget status at --as-of.",
         discussion: """
-            One row per tenant with events or a row in the tenants file: local day and month spend (in the
-            tenant's time zone), utilisation, remaining, projections, status (ok, warning, critical,
+            One row per tenant with events or a row in the tenants file: local day and month spend (in the \
+            tenant's time zone), utilisation, remaining, projections, status (ok, warning, critical, \
             exceeded), external API spend of the month and conversations over their limit.
             """
     )

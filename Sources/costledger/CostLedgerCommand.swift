@@ -8,8 +8,8 @@ struct CostLedgerCommand: ParsableCommand {
         commandName: "costledger",
         abstract: "Accounts for what the platform spends on LLMs and external APIs.",
         discussion: """
-            An append-only, hash-chained ledger of usage events, priced exactly (nano-USD) from the
-            versioned price tables in pricing/. Exit codes: 0 success, 1 the work ran but found
+            An append-only, hash-chained ledger of usage events, priced exactly (nano-USD) from the \
+            versioned price tables in pricing/. Exit codes: 0 success, 1 the work ran but found \
             problems (rejected events, a broken ledger), 2 bad usage or an unreadable input file.
             """,
         subcommands: [

@@ -10,9 +10,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Create a sample ledger from a generated month of events and run the report on it.",
         discussion: """
-            Generates about 30 days of realistic events up to --as-of for four tenants (cache hits,
-            conversations, batch requests, API calls crossing a free quota, a tenant over budget, a model
-            missing from the price table), ingests them into --db, writes the report into --out and prints
+            Generates about 30 days of realistic events up to --as-of for four tenants (cache hits, \
+            conversations, batch requests, API calls crossing a free quota, a tenant over budget, a model \
+            missing from the price table), ingests them into --db, writes the report into --out and prints \
             a short summary. Event ids depend on as_of's date, so running it twice a day changes nothing.
             """
     )

@@ -7,9 +7,9 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Append usage events from NDJSON files to the ledger.",
         discussion: """
-            Files are read in order, line by line ('-' is standard input); blank lines are skipped.
-            Prints a JSON summary {"accepted":N,"duplicates":N,"rejected":[{"file","line","id","error","message"}]}.
-            Valid events are kept even when others are rejected; the exit code is then 1.
+            Files are read in order, line by line ('-' is standard input); blank lines are skipped. \
+            Prints a JSON summary {"accepted":N,"duplicates":N,"rejected":[{"file","line","id","error","message"}]}. \
+            Valid events are kept even when others are rejected; the exit code is then 1. \
             An event already in the ledger with the same content is a duplicate: acknowledged, not stored again.
             """
     )

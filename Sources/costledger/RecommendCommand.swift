@@ -9,10 +9,10 @@ struct RecommendCommand: ParsableCommand {
         commandName: "recommend",
         abstract: "The optimiser's recommendations: savings priced from each tenant's own events.",
         discussion: """
-            Looks at the --window-days before --as-of: small requests of simple operations on a model with a
-            cheaper sibling (pricing/recommend.csv), prompt prefixes repeated within the 5-minute cache
-            lifetime without caching, prompts far above the target size, single requests that a batch API
-            would discount, and paid API calls repeating a request_key. Every saving re-prices the tenant's
+            Looks at the --window-days before --as-of: small requests of simple operations on a model with a \
+            cheaper sibling (pricing/recommend.csv), prompt prefixes repeated within the 5-minute cache \
+            lifetime without caching, prompts far above the target size, single requests that a batch API \
+            would discount, and paid API calls repeating a request_key. Every saving re-prices the tenant's \
             own tokens and calls with the price table, scaled to 30 days; largest first.
             """
     )

@@ -8,9 +8,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP API: workers POST events, finance reads costs, budgets, recommendations and exports.",
         discussion: """
-            Every /v1 route needs 'Authorization: Bearer TOKEN' (see 'costledger token add'). POST /v1/events
-            answers only after its events are committed (WAL, synchronous=FULL); concurrent requests share
-            one transaction (group commit). SIGTERM or SIGINT stops accepting requests, commits what is
+            Every /v1 route needs 'Authorization: Bearer TOKEN' (see 'costledger token add'). POST /v1/events \
+            answers only after its events are committed (WAL, synchronous=FULL); concurrent requests share \
+            one transaction (group commit). SIGTERM or SIGINT stops accepting requests, commits what is \
             queued, then exits. Logs go to standard error without secrets.
             """
     )
