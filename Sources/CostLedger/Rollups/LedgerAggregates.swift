@@ -10,6 +10,7 @@ public struct LedgerAggregates {
     public let store: any LedgerStore
     /// Raw edges already summed: a report asks for the same `as_of` day's edge many times.
     private let rawCache = RawDeltaCache()
+    private let dailyCache = DailyRollupCache()
 
     public init(store: any LedgerStore) {
         self.store = store
@@ -21,7 +22,7 @@ public struct LedgerAggregates {
     /// Usage by ``UsageKey`` of the events with `from <= timestamp < to` (all since the beginning when `from` is nil).
     public func usage(from: Int64? = nil, to: Int64) throws -> [UsageKey: UsageTotals] {
         let parts = Self.split(from ?? Self.beginningOfTime, to, unit: CivilDate.millisPerDay)
-        var totals = try store.usage(days: parts.units)
+        var totals = try dailyCache.usage(days: parts.units, from: store)
         for edge in [parts.head, parts.tail] {
             for (key, value) in try rawDelta(edge).daily { totals[key.usage, default: UsageTotals()].add(value) }
         }
@@ -30,9 +31,8 @@ public struct LedgerAggregates {
 
     /// Usage per UTC day (days since the epoch) of the events with `from <= timestamp < to`.
     public func usageByDay(from: Int64, to: Int64) throws -> [Int64: [UsageKey: UsageTotals]] {
-        var days: [Int64: [UsageKey: UsageTotals]] = [:]
         let parts = Self.split(from, to, unit: CivilDate.millisPerDay)
-        try store.forEachDailyRollup(days: parts.units) { day, key, value in days[day, default: [:]][key, default: UsageTotals()].add(value) }
+        var days = try dailyCache.usageByDay(days: parts.units, from: store)
         for edge in [parts.head, parts.tail] {
             for (key, value) in try rawDelta(edge).daily { days[key.day, default: [:]][key.usage, default: UsageTotals()].add(value) }
         }
@@ -83,7 +83,7 @@ public struct LedgerAggregates {
     public func spend(from: Int64, to: Int64) throws -> [SpendKey: SpendTotals] {
         var totals: [SpendKey: SpendTotals] = [:]
         let days = Self.split(from, to, unit: CivilDate.millisPerDay)
-        for (key, value) in try store.usage(days: days.units) {
+        for (key, value) in try dailyCache.usage(days: days.units, from: store) {
             totals[SpendKey(key), default: SpendTotals()].add(SpendTotals(requests: value.requests, cost: value.cost))
         }
         for edge in [days.head, days.tail] where !edge.isEmpty {
@@ -166,8 +166,9 @@ public struct ConversationActivity: Sendable, Hashable {
     }
 }
 
-/// The raw-edge sums of one ``LedgerAggregates`` value: the ledger is append-only, but events can
-/// still arrive inside a range, so the cache lives only as long as the aggregates (one report).
+/// The raw-edge sums of one ``LedgerAggregates`` value. The ledger is append-only, but events can
+/// still arrive inside a range, so this cache and ``DailyRollupCache`` live only as long as the
+/// aggregates (one report), which then sums one consistent view.
 private final class RawDeltaCache {
     var deltas: [Range<Int64>: RollupDelta] = [:]
 }

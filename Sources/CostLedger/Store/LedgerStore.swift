@@ -15,9 +15,6 @@ public protocol LedgerStore: AnyObject {
     /// The number of stored events.
     func recordCount() throws -> Int64
 
-    /// The daily usage rollup summed over the UTC days in `days` (days since the epoch).
-    func usage(days: Range<Int64>) throws -> [UsageKey: UsageTotals]
-
     /// Streams the daily usage rollup of UTC days in `days` (days since the epoch).
     func forEachDailyRollup(days: Range<Int64>, _ body: (_ day: Int64, UsageKey, UsageTotals) throws -> Void) throws
 

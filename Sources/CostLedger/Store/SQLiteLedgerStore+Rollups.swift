@@ -1,52 +1,30 @@
 import Pricing
 
 // The rollup queries of the SQLite store: each one reads one rollup table over a range of its
-// time units, summed in SQL where the caller only wants sums.
+// time units.
 extension SQLiteLedgerStore {
-    public func usage(days: Range<Int64>) throws -> [UsageKey: UsageTotals] {
-        let s = try connection.prepare(
-            "SELECT key_id, \(Self.dailySums) FROM rollup_daily WHERE day >= ?1 AND day < ?2 GROUP BY key_id")
-        s.bind(1, days.lowerBound)
-        s.bind(2, days.upperBound)
-        var usage: [UsageKey: UsageTotals] = [:]
-        while try s.step() {
-            usage[try usageKeys.resolve(s.int64(0), connection)] = Self.usageTotals(s, from: 1)
-        }
-        return usage
-    }
-
     public func forEachDailyRollup(days: Range<Int64>, _ body: (Int64, UsageKey, UsageTotals) throws -> Void) throws {
         let s = try connection.prepare(
-            "SELECT day, key_id, \(Self.dailyColumns) FROM rollup_daily WHERE day >= ?1 AND day < ?2")
+            "SELECT day, key_id, requests, input_tokens, output_tokens, cached_tokens, cache_write_tokens, units, cost_nanos, "
+                + "estimated_requests, unpriced_requests, free_quota_requests, fingerprinted_requests FROM rollup_daily "
+                + "WHERE day >= ?1 AND day < ?2")
         s.bind(1, days.lowerBound)
         s.bind(2, days.upperBound)
         while try s.step() {
-            try body(s.int64(0), try usageKeys.resolve(s.int64(1), connection), Self.usageTotals(s, from: 2))
+            var totals = UsageTotals()
+            totals.requests = s.int64(2)
+            totals.inputTokens = s.int64(3)
+            totals.outputTokens = s.int64(4)
+            totals.cachedTokens = s.int64(5)
+            totals.cacheWriteTokens = s.int64(6)
+            totals.units = s.int64(7)
+            totals.cost = Money(nanos: s.int64(8))
+            totals.estimatedRequests = s.int64(9)
+            totals.unpricedRequests = s.int64(10)
+            totals.freeQuotaRequests = s.int64(11)
+            totals.fingerprintedRequests = s.int64(12)
+            try body(s.int64(0), try usageKeys.resolve(s.int64(1), connection), totals)
         }
-    }
-
-    private static let dailyColumns =
-        "requests, input_tokens, output_tokens, cached_tokens, cache_write_tokens, units, cost_nanos, estimated_requests, "
-        + "unpriced_requests, free_quota_requests, fingerprinted_requests"
-    private static let dailySums =
-        "sum(requests), sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cache_write_tokens), sum(units), "
-        + "sum(cost_nanos), sum(estimated_requests), sum(unpriced_requests), sum(free_quota_requests), sum(fingerprinted_requests)"
-
-    /// The totals in ``dailyColumns`` order, starting at column `first`.
-    private static func usageTotals(_ s: SQLiteStatement, from first: Int32) -> UsageTotals {
-        var totals = UsageTotals()
-        totals.requests = s.int64(first)
-        totals.inputTokens = s.int64(first + 1)
-        totals.outputTokens = s.int64(first + 2)
-        totals.cachedTokens = s.int64(first + 3)
-        totals.cacheWriteTokens = s.int64(first + 4)
-        totals.units = s.int64(first + 5)
-        totals.cost = Money(nanos: s.int64(first + 6))
-        totals.estimatedRequests = s.int64(first + 7)
-        totals.unpricedRequests = s.int64(first + 8)
-        totals.freeQuotaRequests = s.int64(first + 9)
-        totals.fingerprintedRequests = s.int64(first + 10)
-        return totals
     }
 
     public func forEachQuarterHourRollup(buckets: Range<Int64>, _ body: (Int64, SpendKey, SpendTotals) throws -> Void) throws {
