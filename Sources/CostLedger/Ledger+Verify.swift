@@ -26,7 +26,7 @@ extension Ledger {
         var previous = ChainHash.genesis
         var quotaCounts: [QuotaPool: Int64] = [:]
         var failure: VerificationReport.Failure?
-        var rebuilt = RollupDelta()
+        var rebuilt = RollupDelta(kinds: [.daily, .quarterHours])
         struct Stop: Error {}
         do {
             try store.forEachRecord(.all) { record in

@@ -35,8 +35,9 @@ extension LedgerOptions {
     /// Sums the ledger for `asOf`; runs the optimiser only when given its settings.
     func snapshot(asOf: Timestamp, optimizer: OptimizerSettings? = nil) throws -> ReportSnapshot {
         let store = try openStore(create: false)
+        let path = databasePath
         return try ReportSnapshot(
-            store: store, prices: try loadPrices(), tenants: try loadTenants(), downgrades: try loadDowngrades(), optimizer: optimizer,
-            asOf: asOf)
+            store: store, openReader: { try SQLiteLedgerStore(path: path, pageCacheMiB: 16) }, prices: try loadPrices(),
+            tenants: try loadTenants(), downgrades: try loadDowngrades(), optimizer: optimizer, asOf: asOf)
     }
 }

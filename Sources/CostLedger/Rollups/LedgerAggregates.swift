@@ -24,7 +24,7 @@ public struct LedgerAggregates {
         let parts = Self.split(from ?? Self.beginningOfTime, to, unit: CivilDate.millisPerDay)
         var totals = try dailyCache.usage(days: parts.units, from: store)
         for edge in [parts.head, parts.tail] {
-            for (key, value) in try rawDelta(edge).daily { totals[key.usage, default: UsageTotals()].add(value) }
+            for (key, value) in try rawDelta(edge, Self.dayEdge).daily { totals[key.usage, default: UsageTotals()].add(value) }
         }
         return totals
     }
@@ -34,7 +34,7 @@ public struct LedgerAggregates {
         let parts = Self.split(from, to, unit: CivilDate.millisPerDay)
         var days = try dailyCache.usageByDay(days: parts.units, from: store)
         for edge in [parts.head, parts.tail] {
-            for (key, value) in try rawDelta(edge).daily { days[key.day, default: [:]][key.usage, default: UsageTotals()].add(value) }
+            for (key, value) in try rawDelta(edge, Self.dayEdge).daily { days[key.day, default: [:]][key.usage, default: UsageTotals()].add(value) }
         }
         return days
     }
@@ -55,7 +55,7 @@ public struct LedgerAggregates {
         let parts = Self.split(from, to, unit: RollupDelta.promptCacheMillis)
         try store.forEachPromptCacheRollup(buckets: parts.units, minimumRequests: 2) { key, window in add(key, window) }
         for edge in [parts.head, parts.tail] {
-            for (key, window) in try rawDelta(edge).promptCache where window.requests >= 2 { add(key, window) }
+            for (key, window) in try rawDelta(edge, .promptCache).promptCache where window.requests >= 2 { add(key, window) }
         }
         return repeats
     }
@@ -68,7 +68,7 @@ public struct LedgerAggregates {
         try store.forEachRequestKeyTotal(days: parts.units, minimumRequests: minimumRequests) { key, value in totals[key] = value }
         var edges: [RequestKeyKey: SpendTotals] = [:]
         for edge in [parts.head, parts.tail] {
-            for (key, value) in try rawDelta(edge).requestKeys { edges[key.key, default: SpendTotals()].add(value) }
+            for (key, value) in try rawDelta(edge, Self.dayEdge).requestKeys { edges[key.key, default: SpendTotals()].add(value) }
         }
         // A key the whole days saw too rarely may still reach the minimum with its edge calls.
         for (key, value) in edges {
@@ -90,7 +90,7 @@ public struct LedgerAggregates {
             let quarters = Self.split(edge.lowerBound, edge.upperBound, unit: RollupDelta.quarterHourMillis)
             try store.forEachQuarterHourRollup(buckets: quarters.units) { _, key, value in totals[key, default: SpendTotals()].add(value) }
             for raw in [quarters.head, quarters.tail] {
-                for (key, value) in try rawDelta(raw).quarterHours { totals[key.spend, default: SpendTotals()].add(value) }
+                for (key, value) in try rawDelta(raw, .quarterHours).quarterHours { totals[key.spend, default: SpendTotals()].add(value) }
             }
         }
         return totals
@@ -121,18 +121,22 @@ public struct LedgerAggregates {
         let empty = [TokenCount](repeating: TokenCount(), count: RollupDelta.tokenBuckets.count + 1)
         let parts = Self.split(Self.beginningOfTime, to, unit: CivilDate.millisPerDay)
         try store.forEachHistogramRollup(days: parts.units) { _, key, index, value in histogram[key, default: empty][index].add(value) }
-        for (key, value) in try rawDelta(parts.tail).tokenHistogram {
+        for (key, value) in try rawDelta(parts.tail, Self.dayEdge).tokenHistogram {
             histogram[key.labels, default: empty][key.bucketIndex].add(value)
         }
         return histogram
     }
 
-    /// The rollups of the raw events in `range`.
-    private func rawDelta(_ range: Range<Int64>) throws -> RollupDelta {
-        var delta = RollupDelta()
+    /// What the raw events at the edge of a range of whole days are read for, all at once.
+    static let dayEdge: RollupDelta.Kinds = [.daily, .requestKeys, .tokenHistogram]
+
+    /// The `kinds` of rollups of the raw events in `range`.
+    private func rawDelta(_ range: Range<Int64>, _ kinds: RollupDelta.Kinds) throws -> RollupDelta {
+        var delta = RollupDelta(kinds: kinds)
         guard !range.isEmpty else { return delta }
-        if let cached = rawCache.deltas[range] { return cached }
-        defer { rawCache.deltas[range] = delta }
+        let key = RawDeltaCache.Key(range: range, kinds: kinds)
+        if let cached = rawCache.deltas[key] { return cached }
+        defer { rawCache.deltas[key] = delta }
         try store.forEachRecord(RecordQuery(from: Timestamp(millis: range.lowerBound), to: Timestamp(millis: range.upperBound), order: .timestamp)) {
             delta.add($0)
         }
@@ -170,5 +174,10 @@ public struct ConversationActivity: Sendable, Hashable {
 /// still arrive inside a range, so this cache and ``DailyRollupCache`` live only as long as the
 /// aggregates (one report), which then sums one consistent view.
 private final class RawDeltaCache {
-    var deltas: [Range<Int64>: RollupDelta] = [:]
+    struct Key: Hashable {
+        var range: Range<Int64>
+        var kinds: RollupDelta.Kinds
+    }
+
+    var deltas: [Key: RollupDelta] = [:]
 }

@@ -91,7 +91,7 @@ extension RollupDelta {
     /// Not part of ``add(_:pricing:sign:)``: "the earliest request" cannot be taken back, so this
     /// is only ever called for events the ledger stored.
     public mutating func addPromptCacheUse(_ event: UsageEvent) {
-        guard case .llm(let call) = event.usage, let fingerprint = call.promptFingerprint else { return }
+        guard kinds.contains(.promptCache), case .llm(let call) = event.usage, let fingerprint = call.promptFingerprint else { return }
         let key = PromptCacheKey(
             bucket: floorDivide(event.timestamp.millis, Self.promptCacheMillis), tenantID: event.tenantID, provider: call.provider,
             model: call.model, fingerprint: fingerprint)

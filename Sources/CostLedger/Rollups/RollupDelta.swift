@@ -49,7 +49,26 @@ public struct RollupDelta: Sendable {
         public var key: RequestKeyKey
     }
 
-    public init() {}
+    /// The rollups a delta keeps; the others stay empty. A range's raw edges need only the
+    /// rollups of the unit they are an edge of.
+    public struct Kinds: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        public static let daily = Kinds(rawValue: 1 << 0)
+        public static let quarterHours = Kinds(rawValue: 1 << 1)
+        public static let conversations = Kinds(rawValue: 1 << 2)
+        public static let tokenHistogram = Kinds(rawValue: 1 << 3)
+        public static let promptCache = Kinds(rawValue: 1 << 4)
+        public static let requestKeys = Kinds(rawValue: 1 << 5)
+        public static let all: Kinds = [.daily, .quarterHours, .conversations, .tokenHistogram, .promptCache, .requestKeys]
+    }
+
+    public let kinds: Kinds
+
+    public init(kinds: Kinds = .all) {
+        self.kinds = kinds
+    }
 
     /// Adds another delta's entries to this one.
     public mutating func merge(_ other: RollupDelta) {
@@ -83,23 +102,29 @@ public struct RollupDelta: Sendable {
         let day = floorDivide(millis, CivilDate.millisPerDay)
         let bucket = floorDivide(millis, Self.quarterHourMillis)
         let usage = UsageKey(event)
-        daily[DayKey(day: day, usage: usage), default: UsageTotals()].add(UsageTotals(event, pricing: pricing, sign: sign))
+        if kinds.contains(.daily) {
+            daily[DayKey(day: day, usage: usage), default: UsageTotals()].add(UsageTotals(event, pricing: pricing, sign: sign))
+        }
         let spend = SpendTotals(requests: sign, cost: Money(nanos: pricing.cost.nanos * sign))
-        quarterHours[QuarterHourKey(bucket: bucket, spend: SpendKey(usage)), default: SpendTotals()].add(spend)
-        if case .api(let call) = event.usage, call.status == .success, let requestKey = call.requestKey {
+        if kinds.contains(.quarterHours) {
+            quarterHours[QuarterHourKey(bucket: bucket, spend: SpendKey(usage)), default: SpendTotals()].add(spend)
+        }
+        if kinds.contains(.requestKeys), case .api(let call) = event.usage, call.status == .success, let requestKey = call.requestKey {
             let key = RequestKeyKey(tenantID: event.tenantID, service: call.service, operation: event.operation, requestKey: requestKey)
             requestKeys[RequestKeyDayKey(day: day, key: key), default: SpendTotals()].add(spend)
         }
         guard case .llm(let call) = event.usage else { return }
-        if let conversationID = event.conversationID {
+        if kinds.contains(.conversations), let conversationID = event.conversationID {
             let key = ConversationBucketKey(conversation: ConversationKey(tenantID: event.tenantID, conversationID: conversationID), bucket: bucket)
             conversations[key, default: SpendTotals()].add(spend)
         }
-        let tokens = call.tokens.inputTokens + call.tokens.outputTokens
-        let index = Self.tokenBuckets.firstIndex { tokens <= $0 } ?? Self.tokenBuckets.count
-        let labels = HistogramKey(provider: call.provider, model: call.model, operation: event.operation)
-        tokenHistogram[HistogramBucketKey(day: day, labels: labels, bucketIndex: index), default: TokenCount()]
-            .add(TokenCount(requests: sign, tokens: tokens * sign))
+        if kinds.contains(.tokenHistogram) {
+            let tokens = call.tokens.inputTokens + call.tokens.outputTokens
+            let index = Self.tokenBuckets.firstIndex { tokens <= $0 } ?? Self.tokenBuckets.count
+            let labels = HistogramKey(provider: call.provider, model: call.model, operation: event.operation)
+            tokenHistogram[HistogramBucketKey(day: day, labels: labels, bucketIndex: index), default: TokenCount()]
+                .add(TokenCount(requests: sign, tokens: tokens * sign))
+        }
     }
 }
 

@@ -44,14 +44,15 @@ extension SQLiteLedgerStore {
     public func forEachConversation(before bucket: Int64, _ body: (ConversationKey, Int64, SpendTotals) throws -> Void) throws {
         // All-time totals, less what the quarter hours from `bucket` on added (none, for a report
         // of the present: that part is found through the bucket index).
+        // Summed here rather than with GROUP BY, which SQLite would answer by walking the whole
+        // table in primary-key order instead of searching the bucket index.
         var later: [ConversationKey: SpendTotals] = [:]
         let after = try connection.prepare(
-            "SELECT tenant_id, conversation_id, sum(requests), sum(cost_nanos) FROM rollup_conversation WHERE bucket >= ?1 "
-                + "GROUP BY tenant_id, conversation_id")
+            "SELECT tenant_id, conversation_id, requests, cost_nanos FROM rollup_conversation WHERE bucket >= ?1")
         after.bind(1, bucket)
         while try after.step() {
-            later[ConversationKey(tenantID: after.string(0) ?? "", conversationID: after.string(1) ?? "")] = SpendTotals(
-                requests: after.int64(2), cost: Money(nanos: after.int64(3)))
+            later[ConversationKey(tenantID: after.string(0) ?? "", conversationID: after.string(1) ?? ""), default: SpendTotals()].add(
+                SpendTotals(requests: after.int64(2), cost: Money(nanos: after.int64(3))))
         }
         let lastBefore = try connection.prepare(
             "SELECT max(bucket) FROM rollup_conversation WHERE tenant_id = ?1 AND conversation_id = ?2 AND bucket < ?3")

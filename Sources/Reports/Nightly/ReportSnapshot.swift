@@ -18,10 +18,19 @@ public struct ReportSnapshot: Sendable {
     public var prices: PriceTable
 
     /// Sums the ledger for `asOf`; `optimizer` nil leaves ``recommendations`` empty.
+    /// - Parameter openReader: opens another connection to the same ledger. When given, the
+    ///   optimiser runs on it on a second thread while this one sums usage and budgets.
     public init(
-        store: any LedgerStore, prices: PriceTable, tenants: TenantDirectory, downgrades: DowngradeMap,
-        optimizer settings: OptimizerSettings?, asOf: Timestamp
+        store: any LedgerStore, openReader: (@Sendable () throws -> any LedgerStore)? = nil, prices: PriceTable,
+        tenants: TenantDirectory, downgrades: DowngradeMap, optimizer settings: OptimizerSettings?, asOf: Timestamp
     ) throws {
+        var background: BackgroundResult<[Recommendation]>?
+        if let settings, let openReader {
+            background = BackgroundResult {
+                try Optimizer(aggregates: LedgerAggregates(store: try openReader()), prices: prices, downgrades: downgrades, settings: settings)
+                    .recommend(asOf: asOf)
+            }
+        }
         let aggregates = LedgerAggregates(store: store)
         let end = asOf.millis + 1
         let today = asOf.utcDate
@@ -33,9 +42,14 @@ public struct ReportSnapshot: Sendable {
         budgets = try BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(
             asOf: asOf, tenantIDs: Set(allTime.keys.map(\.tenantID)))
         tokenHistogram = try aggregates.tokenHistogram(to: end)
-        recommendations =
-            try settings.map { try Optimizer(aggregates: aggregates, prices: prices, downgrades: downgrades, settings: $0).recommend(asOf: asOf) }
-            ?? []
+        if let background {
+            recommendations = try background.value()
+        } else {
+            recommendations =
+                try settings.map {
+                    try Optimizer(aggregates: aggregates, prices: prices, downgrades: downgrades, settings: $0).recommend(asOf: asOf)
+                } ?? []
+        }
     }
 
     /// `YYYY-MM-DD` of `asOf` in UTC: the date in the report files' names.
