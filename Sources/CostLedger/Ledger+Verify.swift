@@ -64,7 +64,9 @@ extension Ledger {
     private func rollupMismatch(_ rebuilt: RollupDelta) throws -> String? {
         var stored = RollupDelta()
         let everything = Int64.min / 4..<Int64.max / 4
-        try store.forEachDailyRollup(days: everything) { day, key, totals in
+        let keys = try store.usageKeys()
+        try store.forEachDailyRollup(days: everything) { day, number, totals in
+            guard let key = keys[number] else { throw LedgerError(.corruptRow, "rollup_daily names usage key \(number), which does not exist") }
             stored.daily[RollupDelta.DayKey(day: day, usage: key), default: UsageTotals()].add(totals)
         }
         try store.forEachQuarterHourRollup(buckets: everything) { bucket, key, totals in

@@ -2,30 +2,24 @@
 /// many times (all time, the month to date, each time zone's day and month, the optimiser's
 /// window), so each day is read from the store once and summed from memory after that.
 ///
-/// Keys are numbered as they are first seen, so summing adds into an array instead of hashing
-/// every row's nine-part key.
+/// Rows carry the store's usage key numbers, so summing adds into an array slot per key instead
+/// of hashing every row's nine-part key.
 final class DailyRollupCache {
-    private var keys: [UsageKey] = []
-    private var numbers: [UsageKey: Int] = [:]
-    /// The rows of each day read, by key number; days without events have no entry.
-    private var rows: [Int64: [(key: Int, totals: UsageTotals)]] = [:]
+    /// The store's usage keys, by number.
+    private var keys: [Int64: UsageKey] = [:]
+    /// The rows of each day read; days without events have no entry.
+    private var rows: [Int64: [(key: Int64, totals: UsageTotals)]] = [:]
     /// The days read so far: one span, grown to cover every request.
     private var covered: Range<Int64>?
 
     /// Usage summed over `days`.
     func usage(days: Range<Int64>, from store: any LedgerStore) throws -> [UsageKey: UsageTotals] {
         try load(days, from: store)
-        var sums = [UsageTotals](repeating: UsageTotals(), count: keys.count)
-        var touched = [Bool](repeating: false, count: keys.count)
+        var sums: [Int64: UsageTotals] = [:]
         for (day, dayRows) in rows where days.contains(day) {
-            for row in dayRows {
-                sums[row.key].add(row.totals)
-                touched[row.key] = true
-            }
+            for row in dayRows { sums[row.key, default: UsageTotals()].add(row.totals) }
         }
-        var usage: [UsageKey: UsageTotals] = [:]
-        for number in keys.indices where touched[number] { usage[keys[number]] = sums[number] }
-        return usage
+        return try Dictionary(uniqueKeysWithValues: sums.map { (try key(of: $0.key), $0.value) })
     }
 
     /// Usage per day of `days`.
@@ -33,12 +27,18 @@ final class DailyRollupCache {
         try load(days, from: store)
         var byDay: [Int64: [UsageKey: UsageTotals]] = [:]
         for (day, dayRows) in rows where days.contains(day) {
-            byDay[day] = Dictionary(uniqueKeysWithValues: dayRows.map { (keys[$0.key], $0.totals) })
+            byDay[day] = try Dictionary(uniqueKeysWithValues: dayRows.map { (try key(of: $0.key), $0.totals) })
         }
         return byDay
     }
 
-    /// Reads the days of `days` not read yet (and any gap between them and the days read before).
+    private func key(of number: Int64) throws -> UsageKey {
+        guard let key = keys[number] else { throw LedgerError(.corruptRow, "rollup_daily names usage key \(number), which does not exist") }
+        return key
+    }
+
+    /// Reads the days of `days` not read yet (and any gap between them and the days read before),
+    /// then the keys of the rows read.
     private func load(_ days: Range<Int64>, from store: any LedgerStore) throws {
         guard !days.isEmpty else { return }
         var missing = [days]
@@ -50,15 +50,23 @@ final class DailyRollupCache {
         } else {
             covered = days
         }
+        guard !missing.isEmpty else { return }
+        var unknown = false
         for range in missing {
-            try store.forEachDailyRollup(days: range) { day, key, totals in
-                let number = numbers[key] ?? keys.count
-                if number == keys.count {
-                    keys.append(key)
-                    numbers[key] = number
+            // The store streams a day's rows together: append to that day's array, looked up once.
+            var day = Int64.min
+            var dayRows: [(key: Int64, totals: UsageTotals)] = []
+            try store.forEachDailyRollup(days: range) { rowDay, key, totals in
+                if rowDay != day {
+                    if !dayRows.isEmpty { rows[day, default: []] += dayRows }
+                    day = rowDay
+                    dayRows = []
                 }
-                rows[day, default: []].append((number, totals))
+                dayRows.append((key, totals))
+                unknown = unknown || keys[key] == nil
             }
+            if !dayRows.isEmpty { rows[day, default: []] += dayRows }
         }
+        if unknown { keys = try store.usageKeys() }
     }
 }

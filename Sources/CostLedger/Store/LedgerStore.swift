@@ -15,8 +15,13 @@ public protocol LedgerStore: AnyObject {
     /// The number of stored events.
     func recordCount() throws -> Int64
 
-    /// Streams the daily usage rollup of UTC days in `days` (days since the epoch).
-    func forEachDailyRollup(days: Range<Int64>, _ body: (_ day: Int64, UsageKey, UsageTotals) throws -> Void) throws
+    /// Every usage key of the daily rollup, by the number the store gave it. Numbers are never
+    /// reused, so a caller may keep them for the life of the ledger.
+    func usageKeys() throws -> [Int64: UsageKey]
+
+    /// Streams the daily usage rollup of UTC days in `days` (days since the epoch): one row per
+    /// day and usage key, the key given by its number (see ``usageKeys()``).
+    func forEachDailyRollup(days: Range<Int64>, _ body: (_ day: Int64, _ key: Int64, UsageTotals) throws -> Void) throws
 
     /// Streams the quarter-hour spend rollup of `buckets` (milliseconds / 900,000).
     func forEachQuarterHourRollup(buckets: Range<Int64>, _ body: (_ bucket: Int64, SpendKey, SpendTotals) throws -> Void) throws

@@ -3,7 +3,12 @@ import Pricing
 // The rollup queries of the SQLite store: each one reads one rollup table over a range of its
 // time units.
 extension SQLiteLedgerStore {
-    public func forEachDailyRollup(days: Range<Int64>, _ body: (Int64, UsageKey, UsageTotals) throws -> Void) throws {
+    public func usageKeys() throws -> [Int64: UsageKey] {
+        try keyDirectory.refresh(connection)
+        return keyDirectory.all
+    }
+
+    public func forEachDailyRollup(days: Range<Int64>, _ body: (Int64, Int64, UsageTotals) throws -> Void) throws {
         let s = try connection.prepare(
             "SELECT day, key_id, requests, input_tokens, output_tokens, cached_tokens, cache_write_tokens, units, cost_nanos, "
                 + "estimated_requests, unpriced_requests, free_quota_requests, fingerprinted_requests FROM rollup_daily "
@@ -23,7 +28,7 @@ extension SQLiteLedgerStore {
             totals.unpricedRequests = s.int64(10)
             totals.freeQuotaRequests = s.int64(11)
             totals.fingerprintedRequests = s.int64(12)
-            try body(s.int64(0), try usageKeys.resolve(s.int64(1), connection), totals)
+            try body(s.int64(0), s.int64(1), totals)
         }
     }
 

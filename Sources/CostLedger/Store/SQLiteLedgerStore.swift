@@ -10,7 +10,7 @@ import Pricing
 public final class SQLiteLedgerStore: LedgerStore {
     let connection: SQLiteConnection
     private let statements: Statements
-    let usageKeys = UsageKeyDirectory()
+    let keyDirectory = UsageKeyDirectory()
     /// Read statements that run many times, prepared once.
     private var preparedReads: [String: SQLiteStatement] = [:]
 
@@ -56,7 +56,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// Rebuilds every rollup from the events, in ledger order, inside the open transaction.
     private func rebuildRollups() throws(LedgerError) {
-        let transaction = SQLiteWriteTransaction(statements: statements, usageKeys: usageKeys)
+        let transaction = SQLiteWriteTransaction(statements: statements, usageKeys: keyDirectory)
         var delta = RollupDelta()
         var pending = 0
         do {
@@ -81,7 +81,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func write<Result>(_ body: (any LedgerWriteTransaction) throws -> Result) throws -> Result {
         try connection.execute("BEGIN IMMEDIATE")
         do {
-            let transaction = SQLiteWriteTransaction(statements: statements, usageKeys: usageKeys)
+            let transaction = SQLiteWriteTransaction(statements: statements, usageKeys: keyDirectory)
             let result = try body(transaction)
             try connection.execute("COMMIT")
             transaction.publishNewUsageKeys()

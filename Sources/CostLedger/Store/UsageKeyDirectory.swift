@@ -8,7 +8,8 @@ final class UsageKeyDirectory {
     private var ids: [UsageKey: Int64] = [:]
     private var lastID: Int64 = 0
 
-    func key(_ id: Int64) -> UsageKey? { keys[id] }
+    /// Every key loaded, by id.
+    var all: [Int64: UsageKey] { keys }
 
     func id(_ key: UsageKey) -> Int64? { ids[key] }
 
@@ -34,13 +35,5 @@ final class UsageKeyDirectory {
                 batch: s.int64(9) != 0)
             add(key, id: s.int64(0))
         }
-    }
-
-    /// The key of `id`, loading newer keys once if it is not known yet.
-    func resolve(_ id: Int64, _ connection: SQLiteConnection) throws(LedgerError) -> UsageKey {
-        if let key = keys[id] { return key }
-        try refresh(connection)
-        guard let key = keys[id] else { throw LedgerError(.corruptRow, "the daily rollup names usage_key \(id), which does not exist") }
-        return key
     }
 }
