@@ -53,7 +53,9 @@ struct ExportCommand: ParsableCommand {
         let store = try options.openStore(create: false)
         let output = try out.map { try OutputFile(atomicPath: $0) } ?? .standardOutput()
         if let lineItems {
-            _ = try LedgerExport(query: query, format: lineItems).write(from: store, to: output)
+            let path = options.databasePath
+            _ = try LedgerExport(query: query, format: lineItems).write(
+                from: store, openReader: { try SQLiteLedgerStore(path: path, pageCacheMiB: 16) }, to: output)
         } else if let prices {
             do {
                 _ = try FocusExport(query: query, prices: prices).write(from: store, to: output)

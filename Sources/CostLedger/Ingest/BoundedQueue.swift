@@ -1,21 +1,22 @@
 import Foundation
 
-/// A blocking FIFO of bounded capacity between one producer thread and one consumer thread.
+/// A blocking FIFO of bounded capacity between one producer thread and one consumer thread
+/// (ingest's parser and writer, the two halves of a parallel export).
 ///
 /// `@unchecked Sendable`: every stored property is read and written only while holding
 /// `condition`'s lock.
-final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
     private let capacity: Int
     private var closed = false
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         self.capacity = capacity
     }
 
     /// Adds an element, waiting while the queue is full; false when the queue was closed.
-    func put(_ element: Element) -> Bool {
+    public func put(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while items.count >= capacity && !closed { condition.wait() }
@@ -26,7 +27,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Removes the oldest element, waiting while the queue is empty; nil once closed and drained.
-    func take() -> Element? {
+    public func take() -> Element? {
         condition.lock()
         defer { condition.unlock() }
         while items.isEmpty && !closed { condition.wait() }
@@ -37,7 +38,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// No more puts: consumers drain what is left, producers stop.
-    func close() {
+    public func close() {
         condition.lock()
         closed = true
         condition.broadcast()

@@ -9,6 +9,9 @@ public protocol LedgerStore: AnyObject {
     /// Streams the records that match `query` to `body`, in sequence order.
     func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws
 
+    /// The sequence numbers the events of `query`'s time range lie between; nil when it holds none.
+    func sequenceRange(_ query: RecordQuery) throws -> ClosedRange<Int64>?
+
     /// Streams the records that match `query` as finance line items, read in place (see ``LineItem``).
     func forEachLineItem(_ query: RecordQuery, _ body: (LineItem) throws -> Void) throws
 
@@ -71,6 +74,8 @@ public struct RecordQuery: Sendable, Hashable {
     /// Exclusive upper bound of the timestamp.
     public var to: Timestamp?
     public var tenantID: String?
+    /// Only these sequence numbers (for reading a large range in chunks).
+    public var sequences: ClosedRange<Int64>?
     public var order: Order
 
     /// The order records are streamed in.
@@ -81,10 +86,13 @@ public struct RecordQuery: Sendable, Hashable {
         case timestamp
     }
 
-    public init(from: Timestamp? = nil, to: Timestamp? = nil, tenantID: String? = nil, order: Order = .sequence) {
+    public init(
+        from: Timestamp? = nil, to: Timestamp? = nil, tenantID: String? = nil, sequences: ClosedRange<Int64>? = nil, order: Order = .sequence
+    ) {
         self.from = from
         self.to = to
         self.tenantID = tenantID
+        self.sequences = sequences
         self.order = order
     }
 

@@ -118,25 +118,37 @@ public final class SQLiteLedgerStore: LedgerStore {
         "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, service, status, input_tokens, "
         + "output_tokens, cached_tokens, cache_write_tokens, batch, units, cost_nanos, estimated"
 
+    public func sequenceRange(_ query: RecordQuery) throws(LedgerError) -> ClosedRange<Int64>? {
+        var time: [String] = []
+        if query.from != nil { time.append("ts_ms >= ?1") }
+        if query.to != nil { time.append("ts_ms < ?2") }
+        // Through the time index when there is a range: min and max of its entries' rowids.
+        let bounds = try connection.prepare(
+            "SELECT min(seq), max(seq) FROM events" + (time.isEmpty ? "" : " WHERE " + time.joined(separator: " AND ")))
+        bind(query, to: bounds, tenant: false)
+        guard try bounds.step(), !bounds.isNull(0) else { return nil }
+        return bounds.int64(0)...bounds.int64(1)
+    }
+
     /// A statement selecting `columns` of the events `query` matches, in its order; nil when a
     /// time range holds no events.
     private func select(_ columns: String, _ query: RecordQuery) throws(LedgerError) -> SQLiteStatement? {
         // Only the conditions that apply, so SQLite can search the time index instead of walking it.
-        var time: [String] = []
-        if query.from != nil { time.append("ts_ms >= ?1") }
-        if query.to != nil { time.append("ts_ms < ?2") }
-        var conditions = time
+        var conditions: [String] = []
+        if query.from != nil { conditions.append("ts_ms >= ?1") }
+        if query.to != nil { conditions.append("ts_ms < ?2") }
         if query.tenantID != nil { conditions.append("tenant_id = ?3") }
         var order = "ts_ms, seq"
+        if let sequences = query.sequences {
+            conditions.append("seq BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound)")
+        }
         if query.order == .sequence {
             order = "seq"
             // In ledger order, bound the rowid scan by the sequence numbers the time range holds
             // (found through the index) rather than sorting the range in memory.
-            if !time.isEmpty {
-                let bounds = try connection.prepare("SELECT min(seq), max(seq) FROM events WHERE " + time.joined(separator: " AND "))
-                bind(query, to: bounds, tenant: false)
-                guard try bounds.step(), !bounds.isNull(0) else { return nil }
-                conditions.append("seq BETWEEN \(bounds.int64(0)) AND \(bounds.int64(1))")
+            if query.sequences == nil && (query.from != nil || query.to != nil) {
+                guard let sequences = try sequenceRange(query) else { return nil }
+                conditions.append("seq BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound)")
             }
         }
         let statement = try connection.prepare(

@@ -1,5 +1,6 @@
 import CSVCodec
 import CostLedger
+import Foundation
 import Pricing
 
 /// Finance line items: one per stored event in a time range, in ledger order, streamed.
@@ -19,31 +20,46 @@ public struct LedgerExport {
 
     public var query: RecordQuery
     public var format: Format
+    /// Sequence numbers per chunk when two threads share a csv export: a chunk's bytes stay a few
+    /// MiB, and each chunk's query costs next to nothing.
+    public var chunkSequences: Int64 = 16_384
 
     public init(query: RecordQuery, format: Format) {
         self.query = query
         self.format = format
     }
 
+
     /// Streams the export to `output` and returns the number of rows written.
-    public func write(from store: any LedgerStore, to output: OutputFile) throws -> Int {
-        var rows = 0
+    /// - Parameter openReader: opens another connection to the same ledger. When given, a large
+    ///   csv export is formatted by two threads, alternate chunks of sequence numbers each, and
+    ///   still written in ledger order.
+    public func write(
+        from store: any LedgerStore, openReader: (@Sendable () throws -> any LedgerStore)? = nil, to output: OutputFile
+    ) throws -> Int {
         switch format {
         case .csv:
             var header = CSVWriter()
             header.writeRecord(Self.columns)
-            var buffer = header.bytes
-            buffer.reserveCapacity(128 * 1024)
-            try store.forEachLineItem(query) { item in
-                Self.appendCSV(of: item, to: &buffer)
-                rows += 1
-                if buffer.count >= 64 * 1024 {
-                    try output.write(buffer)
-                    buffer.removeAll(keepingCapacity: true)
+            try output.write(header.bytes)
+            guard let openReader, let range = try store.sequenceRange(query), range.count > 2 * Int(chunkSequences) else {
+                var rows = 0
+                var buffer: [UInt8] = []
+                buffer.reserveCapacity(128 * 1024)
+                try store.forEachLineItem(query) { item in
+                    Self.appendCSV(of: item, to: &buffer)
+                    rows += 1
+                    if buffer.count >= 64 * 1024 {
+                        try output.write(buffer)
+                        buffer.removeAll(keepingCapacity: true)
+                    }
                 }
+                try output.write(buffer)
+                return rows
             }
-            try output.write(buffer)
+            return try writeCSVInTwoThreads(range, from: store, openReader: openReader, to: output)
         case .json:
+            var rows = 0
             try output.write("[")
             try store.forEachRecord(query) { record in
                 var object: [UInt8] = rows == 0 ? [] : [UInt8(ascii: ",")]
@@ -52,8 +68,61 @@ public struct LedgerExport {
                 rows += 1
             }
             try output.write("]\n")
+            return rows
+        }
+    }
+
+    /// The even chunks of `range` formatted here, the odd ones on a second thread with its own
+    /// connection, handed over through a queue of two so memory stays bounded.
+    private func writeCSVInTwoThreads(
+        _ range: ClosedRange<Int64>, from store: any LedgerStore, openReader: @escaping @Sendable () throws -> any LedgerStore,
+        to output: OutputFile
+    ) throws -> Int {
+        let chunks = stride(from: range.lowerBound, through: range.upperBound, by: Int(chunkSequences)).map {
+            $0...min($0 + chunkSequences - 1, range.upperBound)
+        }
+        let query = query
+        let handoff = BoundedQueue<Result<CSVChunk, any Error>>(capacity: 2)
+        defer { handoff.close() }  // leaving early stops the second thread
+        Thread {
+            do {
+                let reader = try openReader()
+                for index in stride(from: 1, to: chunks.count, by: 2) {
+                    guard handoff.put(.success(try CSVChunk(reader, query, chunks[index]))) else { return }
+                }
+            } catch {
+                _ = handoff.put(.failure(error))
+            }
+        }.start()
+        var rows = 0
+        for index in chunks.indices {
+            let chunk: CSVChunk
+            if index % 2 == 0 {
+                chunk = try CSVChunk(store, query, chunks[index])
+            } else {
+                guard let handed = handoff.take() else { throw LedgerError(.storage, "the export's second reader stopped") }
+                chunk = try handed.get()
+            }
+            try output.write(chunk.bytes)
+            rows += chunk.rows
         }
         return rows
+    }
+
+    /// The csv lines of the events of one chunk of sequence numbers.
+    private struct CSVChunk: Sendable {
+        var rows = 0
+        var bytes: [UInt8] = []
+
+        init(_ store: any LedgerStore, _ query: RecordQuery, _ sequences: ClosedRange<Int64>) throws {
+            var chunkQuery = query
+            chunkQuery.sequences = sequences
+            bytes.reserveCapacity(sequences.count * 256)
+            try store.forEachLineItem(chunkQuery) { item in
+                LedgerExport.appendCSV(of: item, to: &bytes)
+                rows += 1
+            }
+        }
     }
 
     /// Appends one line item's CSV line, empty where a field does not apply.
