@@ -31,7 +31,7 @@ public struct LedgerExport {
 
 
     /// Streams the export to `output` and returns the number of rows written.
-    /// - Parameter openReader: opens another connection to the same ledger. When given, a large
+    /// - Parameter openReader: opens other connections to the same ledger. When given, a large
     ///   csv export is formatted by two threads, alternate chunks of sequence numbers each, and
     ///   still written in ledger order.
     public func write(
@@ -57,7 +57,7 @@ public struct LedgerExport {
                 try output.write(buffer)
                 return rows
             }
-            return try writeCSVInTwoThreads(range, from: store, openReader: openReader, to: output)
+            return try writeCSVInTwoThreads(range, openReader: openReader, to: output)
         case .json:
             var rows = 0
             try output.write("[")
@@ -72,37 +72,33 @@ public struct LedgerExport {
         }
     }
 
-    /// The even chunks of `range` formatted here, the odd ones on a second thread with its own
-    /// connection, handed over through a queue of two so memory stays bounded.
+    /// Two threads, each on its own connection, format alternate chunks of `range` (even, odd)
+    /// while this one writes them in order; a queue of two per thread keeps memory bounded.
     private func writeCSVInTwoThreads(
-        _ range: ClosedRange<Int64>, from store: any LedgerStore, openReader: @escaping @Sendable () throws -> any LedgerStore,
-        to output: OutputFile
+        _ range: ClosedRange<Int64>, openReader: @escaping @Sendable () throws -> any LedgerStore, to output: OutputFile
     ) throws -> Int {
         let chunks = stride(from: range.lowerBound, through: range.upperBound, by: Int(chunkSequences)).map {
             $0...min($0 + chunkSequences - 1, range.upperBound)
         }
         let query = query
-        let handoff = BoundedQueue<Result<CSVChunk, any Error>>(capacity: 2)
-        defer { handoff.close() }  // leaving early stops the second thread
-        Thread {
-            do {
-                let reader = try openReader()
-                for index in stride(from: 1, to: chunks.count, by: 2) {
-                    guard handoff.put(.success(try CSVChunk(reader, query, chunks[index]))) else { return }
+        let queues = (0..<2).map { _ in BoundedQueue<Result<CSVChunk, any Error>>(capacity: 2) }
+        defer { queues.forEach { $0.close() } }  // leaving early stops the threads
+        for (first, queue) in queues.enumerated() {
+            Thread {
+                do {
+                    let reader = try openReader()
+                    for index in stride(from: first, to: chunks.count, by: 2) {
+                        guard queue.put(.success(try CSVChunk(reader, query, chunks[index]))) else { return }
+                    }
+                } catch {
+                    _ = queue.put(.failure(error))
                 }
-            } catch {
-                _ = handoff.put(.failure(error))
-            }
-        }.start()
+            }.start()
+        }
         var rows = 0
         for index in chunks.indices {
-            let chunk: CSVChunk
-            if index % 2 == 0 {
-                chunk = try CSVChunk(store, query, chunks[index])
-            } else {
-                guard let handed = handoff.take() else { throw LedgerError(.storage, "the export's second reader stopped") }
-                chunk = try handed.get()
-            }
+            guard let handed = queues[index % 2].take() else { throw LedgerError(.storage, "an export thread stopped") }
+            let chunk = try handed.get()
             try output.write(chunk.bytes)
             rows += chunk.rows
         }

@@ -27,7 +27,8 @@ public final class OutputFile {
         buffer.reserveCapacity(flushThreshold + 4096)
     }
 
-    /// Hands every flushed chunk (about 256 KiB) to `sink`, which may block to apply backpressure.
+    /// Hands every flushed chunk (about 256 KiB, or a larger piece written whole) to `sink`, which
+    /// may block to apply backpressure.
     public convenience init(sink: @escaping ([UInt8]) throws -> Void) {
         self.init(descriptor: -1, finalPath: nil, temporaryPath: nil, sink: sink)
     }
@@ -48,6 +49,12 @@ public final class OutputFile {
     }
 
     public func write(_ bytes: [UInt8]) throws(OutputError) {
+        // A large piece (an export chunk) goes out as it is, not copied through the buffer.
+        if bytes.count >= flushThreshold {
+            try flush()
+            try emit(bytes)
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= flushThreshold { try flush() }
     }
@@ -58,18 +65,23 @@ public final class OutputFile {
     }
 
     public func flush() throws(OutputError) {
+        try emit(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Hands `bytes` to the sink, or writes all of them to the descriptor.
+    private func emit(_ bytes: [UInt8]) throws(OutputError) {
         if let sink {
             do {
-                try sink(buffer)
+                try sink(bytes)
             } catch {
                 throw OutputError(path: "the response", reason: "\(error)")
             }
-            buffer.removeAll(keepingCapacity: true)
             return
         }
         var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { raw in
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in
                 systemWrite(descriptor, raw.baseAddress! + offset, raw.count - offset)
             }
             if written < 0 {
@@ -78,7 +90,6 @@ public final class OutputFile {
             }
             offset += written
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, syncs and renames the temporary file into place (or just flushes standard output).
