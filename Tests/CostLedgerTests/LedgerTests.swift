@@ -189,6 +189,28 @@ struct LedgerTests {
         #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "2\n")
     }
 
+    @Test("two connections writing in turn (the CLI and the server) share one numbering of usage keys")
+    func twoWriters() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        let other = Ledger(store: try SQLiteLedgerStore(path: fixture.directory.file("ledger.sqlite")), prices: LedgerFixture.prices)
+        func append(_ ledger: Ledger, _ json: String) throws {
+            _ = try ledger.append([ledger.candidate(try fixture.decoder.decode(json))])
+        }
+        try append(fixture.ledger, LedgerFixture.llmCall("e1"))
+        try append(other, LedgerFixture.apiCall("a1"))  // a key the first connection has not seen
+        try append(fixture.ledger, LedgerFixture.apiCall("a2"))  // the same key, from the first connection
+        try append(other, LedgerFixture.llmCall("e2", model: "o1"))
+        try append(fixture.ledger, LedgerFixture.llmCall("e3", model: "o1"))
+        let end = Timestamp(rfc3339: "2026-11-11T00:00:00Z")!.millis
+        var expected: [UsageKey: UsageTotals] = [:]
+        for record in try fixture.records() { expected[UsageKey(record.event), default: UsageTotals()].add(UsageTotals(record.event, pricing: record.pricing)) }
+        #expect(try LedgerAggregates(store: fixture.store).usage(to: end) == expected)
+        #expect(try LedgerAggregates(store: other.store).usage(to: end) == expected)
+        #expect(try runTool("sqlite3", [fixture.directory.file("ledger.sqlite"), "SELECT count(*) FROM usage_key"]) == "3\n")
+        #expect(try fixture.ledger.verify().isSound)
+    }
+
     @Test("a stored cost that no longer matches the price table is found")
     func repricing() throws {
         let fixture = try LedgerFixture()
