@@ -33,9 +33,18 @@ public struct AccessToken: Sendable, Hashable {
 
     /// Lowercase hex SHA-256 of a presented token.
     public static func digest(of token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        String(decoding: hexDigest(of: token), as: UTF8.self)
+    }
+
+    /// ``digest(of:)``'s bytes, without building a string per byte (this runs on every request).
+    static func hexDigest(of token: String) -> [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(token.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return hex
     }
 }

@@ -15,13 +15,11 @@ public struct TokenRegistry: Sendable {
     /// The token whose SHA-256 matches the presented one, comparing every stored digest in full
     /// so the time taken says nothing about how much of a digest matched.
     public func authenticate(_ presented: String) -> AccessToken? {
-        let digest = Array(AccessToken.digest(of: presented).utf8)
+        let digest = AccessToken.hexDigest(of: presented)
         var match: AccessToken?
-        for token in tokens {
-            let stored = Array(token.sha256.utf8)
-            guard stored.count == digest.count else { continue }
+        for token in tokens where token.sha256.utf8.count == digest.count {
             var difference: UInt8 = 0
-            for index in 0..<digest.count { difference |= stored[index] ^ digest[index] }
+            for (stored, given) in zip(token.sha256.utf8, digest) { difference |= stored ^ given }
             if difference == 0 { match = token }
         }
         return match
