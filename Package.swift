@@ -25,9 +25,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        // System libraries: libcsv (no pkg-config file) and SQLite.
+        // System libraries: libcsv (no pkg-config file) and SQLite; Linux's sync_file_range.
         .systemLibrary(name: "CCSV", path: "Sources/CCSV"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
+        .systemLibrary(name: "CWriteback", path: "Sources/CWriteback"),
 
         .target(name: "CSVCodec", dependencies: ["CCSV"], swiftSettings: swiftSettings),
         .target(name: "Pricing", dependencies: ["CSVCodec"], swiftSettings: swiftSettings),
@@ -40,7 +41,7 @@ let package = Package(
         .target(name: "Optimizer", dependencies: ["CostLedger", "Pricing", "CSVCodec"], swiftSettings: swiftSettings),
         .target(
             name: "Reports",
-            dependencies: ["Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec"],
+            dependencies: ["Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec", "CWriteback"],
             swiftSettings: swiftSettings
         ),
         // The HTTP API: a thin Hummingbird shell over the same modules the CLI uses.

@@ -62,8 +62,9 @@ struct TokenCommand: ParsableCommand {
             FileHandle.standardError.write(Data("costledger: token for \(name) (\(role.rawValue)) added to \(tokens); it is shown only now\n".utf8))
         }
 
+        /// Creates the tokens file readable by its owner only; nil when it cannot be created.
         private func createFile(_ path: String) -> FileHandle? {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else { return nil }
             return FileHandle(forWritingAtPath: path)
         }
     }

@@ -56,7 +56,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// Rebuilds every rollup from the events, in ledger order, inside the open transaction.
     private func rebuildRollups() throws(LedgerError) {
-        let transaction = SQLiteWriteTransaction(statements: statements, usageKeys: keyDirectory)
+        let transaction = SQLiteWriteTransaction(statements: statements, keyDirectory: keyDirectory)
         var delta = RollupDelta()
         var pending = 0
         do {
@@ -81,7 +81,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func write<Result>(_ body: (any LedgerWriteTransaction) throws -> Result) throws -> Result {
         try connection.execute("BEGIN IMMEDIATE")
         do {
-            let transaction = SQLiteWriteTransaction(statements: statements, usageKeys: keyDirectory)
+            let transaction = SQLiteWriteTransaction(statements: statements, keyDirectory: keyDirectory)
             let result = try body(transaction)
             try connection.execute("COMMIT")
             transaction.publishNewUsageKeys()

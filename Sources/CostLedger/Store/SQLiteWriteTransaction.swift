@@ -4,10 +4,12 @@ import Pricing
 /// One write transaction of ``SQLiteLedgerStore``.
 struct SQLiteWriteTransaction: LedgerWriteTransaction {
     let statements: Statements
-    let usageKeys: UsageKeyDirectory
-    /// Usage keys this transaction stored, published to ``usageKeys`` once it commits.
+    let keyDirectory: UsageKeyDirectory
+    /// Usage keys this transaction stored, published to ``keyDirectory`` once it commits.
     let newUsageKeys = NewUsageKeys()
 
+    /// What the transaction learned about usage keys: the ones it stored, and whether it has
+    /// caught up with the keys other connections stored.
     final class NewUsageKeys {
         var ids: [UsageKey: Int64] = [:]
         var refreshed = false
@@ -143,17 +145,17 @@ struct SQLiteWriteTransaction: LedgerWriteTransaction {
 
     /// Makes the usage keys this transaction stored known to the store; call after the commit.
     func publishNewUsageKeys() {
-        for (key, id) in newUsageKeys.ids { usageKeys.add(key, id: id) }
+        for (key, id) in newUsageKeys.ids { keyDirectory.add(key, id: id) }
     }
 
     /// The id of `key` in `usage_key`, stored first when it is new.
     private func usageKeyID(_ key: UsageKey) throws -> Int64 {
-        if let id = usageKeys.id(key) ?? newUsageKeys.ids[key] { return id }
+        if let id = keyDirectory.id(key) ?? newUsageKeys.ids[key] { return id }
         // Another process may have stored it: catch up once, before this transaction stores any.
         if !newUsageKeys.refreshed {
             newUsageKeys.refreshed = true
-            try usageKeys.refresh(statements.connection)
-            if let id = usageKeys.id(key) { return id }
+            try keyDirectory.refresh(statements.connection)
+            if let id = keyDirectory.id(key) { return id }
         }
         let s = statements.insertUsageKey
         s.bind(1, key.tenantID)

@@ -1,3 +1,5 @@
+import CWriteback
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +17,11 @@ public final class OutputFile {
     private var temporaryPath: String?
     private var buffer: [UInt8] = []
     private let flushThreshold = 256 * 1024
+    /// Bytes written to the file, and how many of them writeback was started for.
+    private var bytesWritten: Int64 = 0
+    private var writebackStarted: Int64 = 0
+    /// How many written bytes make the kernel start writing them back (a file only).
+    private let writebackThreshold: Int64 = 8 * 1024 * 1024
 
     /// Writes to standard output.
     public static func standardOutput() -> OutputFile { OutputFile(descriptor: 1, finalPath: nil, temporaryPath: nil) }
@@ -89,6 +96,13 @@ public final class OutputFile {
                 throw OutputError(path: finalPath ?? "standard output", reason: String(cString: strerror(errno)))
             }
             offset += written
+        }
+        // A large file: have the kernel write it back as it grows, so commit's fsync is short.
+        guard finalPath != nil else { return }
+        bytesWritten += Int64(bytes.count)
+        if bytesWritten - writebackStarted >= writebackThreshold {
+            _ = cwriteback_start(descriptor, writebackStarted, bytesWritten - writebackStarted)
+            writebackStarted = bytesWritten
         }
     }
 
