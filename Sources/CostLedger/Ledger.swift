@@ -57,6 +57,8 @@ public struct Ledger {
 
         public mutating func append(_ candidate: Candidate, pricer: EventPricer) {
             rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan))
+            // Also tentative (every candidate accepted): ``Ledger/append(_:)`` redoes it when one is not.
+            rollups.addPromptCacheUse(candidate.event)
             candidates.append(candidate)
         }
 
@@ -82,6 +84,7 @@ public struct Ledger {
             var quotaCounts: [QuotaPool: Int64] = [:]
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(batch.candidates.count)
+            var refused = false
             for candidate in batch.candidates {
                 let (pricing, pool) = try pricer.price(candidate.plan) { pool in
                     if let count = quotaCounts[pool] { return count }
@@ -101,11 +104,19 @@ public struct Ledger {
                         rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)
                         rollups.add(candidate.event, pricing: pricing)
                     }
-                    rollups.addPromptCacheUse(candidate.event)
                     outcomes.append(.accepted(sequence: sequence))
                 } else {
                     rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)
                     outcomes.append(try Self.resolveExisting(candidate, in: transaction))
+                    refused = true
+                }
+            }
+            // A prompt-cache window's first request cannot be taken back: rebuild that rollup from
+            // the accepted events when the batch had a duplicate or a conflict (rare).
+            if refused {
+                rollups.promptCache = [:]
+                for (candidate, outcome) in zip(batch.candidates, outcomes) {
+                    if case .accepted = outcome { rollups.addPromptCacheUse(candidate.event) }
                 }
             }
             for (pool, count) in quotaCounts {

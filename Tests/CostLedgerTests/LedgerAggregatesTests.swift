@@ -144,4 +144,23 @@ struct LedgerAggregatesTests {
             #expect(try aggregates.tokenHistogram(to: to) == histogram, "histogram before \(to)")
         }
     }
+
+    @Test("retried events count once in the prompt-cache rollup, retried in the same batch or another")
+    func retriesInPromptCache() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        func event(_ id: String, _ time: String, input: Int) -> String {
+            #"{"id":"\#(id)","kind":"llm","timestamp":"2026-11-10T10:0\#(time)Z","tenant_id":"acme","worker":"agent","operation":"chat","provider":"openai","model":"gpt-4o","input_tokens":\#(input),"output_tokens":1,"prompt_fingerprint":"f"}"#
+        }
+        try fixture.append([event("p2", "1:00", input: 200), event("p3", "2:00", input: 300)])
+        // Two retries (one of them earlier than anything stored) and a new event, in one batch.
+        try fixture.append([event("p3", "2:00", input: 300), event("p1", "0:00", input: 100), event("p2", "1:00", input: 200)])
+        let day = CivilDate(iso: "2026-11-10")!.startMillis
+        var expected = PromptCacheRepeats()
+        expected.windows = 1
+        expected.repeatedTokens = 500  // p2 and p3 repeat p1, the window's first request
+        expected.firstTokens = 100
+        let repeats = try LedgerAggregates(store: fixture.store).promptCacheRepeats(from: day, to: day + CivilDate.millisPerDay)
+        #expect(repeats == [PromptCacheModel(tenantID: "acme", provider: "openai", model: "gpt-4o"): expected])
+    }
 }

@@ -88,8 +88,9 @@ extension RollupDelta {
 
     /// Adds an accepted LLM event with a prompt fingerprint to the prompt-cache rollup.
     ///
-    /// Not part of ``add(_:pricing:sign:)``: "the earliest request" cannot be taken back, so this
-    /// is only ever called for events the ledger stored.
+    /// Not part of ``add(_:pricing:sign:)``: "the earliest request" cannot be taken back, so what
+    /// reaches the store counts only events the ledger stored (``Ledger/append(_:)`` rebuilds it
+    /// when a batch held a duplicate or a conflict).
     public mutating func addPromptCacheUse(_ event: UsageEvent) {
         guard kinds.contains(.promptCache), case .llm(let call) = event.usage, let fingerprint = call.promptFingerprint else { return }
         let key = PromptCacheKey(
