@@ -26,7 +26,7 @@ extension Ledger {
         var previous = ChainHash.genesis
         var quotaCounts: [QuotaPool: Int64] = [:]
         var failure: VerificationReport.Failure?
-        var rebuilt = RollupDelta(kinds: [.daily, .quarterHours])
+        var rollups = try RollupCheck(store: store)
         struct Stop: Error {}
         do {
             try store.forEachRecord(.all) { record in
@@ -49,37 +49,13 @@ extension Ledger {
                         + "differs from the re-priced \(pricing.cost) (\(pricing.priceReference ?? "no price row"))")
                 }
                 if let pool { quotaCounts[pool, default: 0] += 1 }
-                rebuilt.add(record.event, pricing: record.pricing)
+                try rollups.add(record)
                 previous = record.hash
                 expectedSequence += 1
                 if expectedSequence % 1_000_000 == 0 { progress?(expectedSequence - 1) }
             }
         } catch is Stop {}
-        let mismatch = failure == nil ? try rollupMismatch(rebuilt) : nil
+        let mismatch = failure == nil ? try rollups.finish() : nil
         return VerificationReport(checked: expectedSequence - 1, failure: failure, rollupMismatch: mismatch)
-    }
-
-    /// Compares the rollups that carry money (daily usage, quarter-hour spend) with the ones
-    /// rebuilt from the events; describes the first difference.
-    private func rollupMismatch(_ rebuilt: RollupDelta) throws -> String? {
-        var stored = RollupDelta()
-        let everything = Int64.min / 4..<Int64.max / 4
-        let keys = try store.usageKeys()
-        try store.forEachDailyRollup(days: everything) { day, number, totals in
-            guard let key = keys[number] else { throw LedgerError(.corruptRow, "rollup_daily names usage key \(number), which does not exist") }
-            stored.daily[RollupDelta.DayKey(day: day, usage: key), default: UsageTotals()].add(totals)
-        }
-        try store.forEachQuarterHourRollup(buckets: everything) { bucket, key, totals in
-            stored.quarterHours[RollupDelta.QuarterHourKey(bucket: bucket, spend: key), default: SpendTotals()].add(totals)
-        }
-        if let key = Set(stored.daily.keys).union(rebuilt.daily.keys).first(where: { stored.daily[$0] != rebuilt.daily[$0] }) {
-            return "rollup_daily for \(CivilDate(daysSinceEpoch: key.day)) tenant \(key.usage.tenantID) \(key.usage.operation) "
-                + "does not add up to the events"
-        }
-        if let key = Set(stored.quarterHours.keys).union(rebuilt.quarterHours.keys).first(where: { stored.quarterHours[$0] != rebuilt.quarterHours[$0] }) {
-            return "rollup_quarter_hour at \(Timestamp(millis: key.bucket * RollupDelta.quarterHourMillis)) tenant \(key.spend.tenantID) "
-                + "does not add up to the events"
-        }
-        return nil
     }
 }

@@ -171,6 +171,23 @@ struct LedgerTests {
         #expect(report.rollupMismatch?.hasPrefix("rollup_daily for 2026-11-10 tenant acme chat") == true, "\(report)")
     }
 
+    @Test("verify finds a rollup day without events and a count that is off", arguments: [
+        ("INSERT INTO rollup_daily SELECT day + 3, key_id, requests, input_tokens, output_tokens, cached_tokens, cache_write_tokens, "
+            + "units, cost_nanos, estimated_requests, unpriced_requests, free_quota_requests, fingerprinted_requests FROM rollup_daily LIMIT 1",
+         "rollup_daily for 2026-11-13 tenant acme"),
+        ("UPDATE rollup_daily SET requests = requests + 1 WHERE key_id IN (SELECT id FROM usage_key WHERE kind = 'llm')",
+         "rollup_daily for 2026-11-10 tenant acme chat"),
+    ])
+    func tamperedRollupCounts(sql: String, expected: String) throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        try fixture.append([LedgerFixture.llmCall("e1"), LedgerFixture.apiCall("a1"), LedgerFixture.llmCall("e2", at: "2026-11-11T09:00:00Z")])
+        _ = try runTool("sqlite3", [fixture.directory.file("ledger.sqlite"), sql])
+        let report = try fixture.ledger.verify()
+        #expect(report.failure == nil && report.checked == 3)
+        #expect(report.rollupMismatch?.hasPrefix(expected) == true, "\(report)")
+    }
+
     @Test("a ledger of schema version 1 is migrated: its rollups are rebuilt from its events")
     func migration() throws {
         let fixture = try LedgerFixture()
