@@ -36,8 +36,9 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try connection.execute(SQLiteSchema.rollups)
             }
             statements = try Statements(connection: connection)
-            if version > 0 && version < SQLiteSchema.version { try rebuildRollups() }
+            let rebuild = version > 0 && version < SQLiteSchema.version ? try rebuildRollups() : nil
             try connection.execute("PRAGMA user_version = \(SQLiteSchema.version); COMMIT")
+            rebuild?.publishNewUsageKeys()
         } catch {
             try? connection.execute("ROLLBACK")
             throw error
@@ -54,8 +55,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         return version
     }
 
-    /// Rebuilds every rollup from the events, in ledger order, inside the open transaction.
-    private func rebuildRollups() throws(LedgerError) {
+    /// Rebuilds every rollup from the events, in ledger order, inside the open transaction; the
+    /// caller publishes the usage keys it stored once that transaction commits.
+    private func rebuildRollups() throws(LedgerError) -> SQLiteWriteTransaction {
         let transaction = SQLiteWriteTransaction(statements: statements, keyDirectory: keyDirectory)
         var delta = RollupDelta()
         var pending = 0
@@ -75,7 +77,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         } catch {
             throw LedgerError(.storage, "\(connection.path): cannot rebuild the rollups: \(error)")
         }
-        transaction.publishNewUsageKeys()
+        return transaction
     }
 
     public func write<Result>(_ body: (any LedgerWriteTransaction) throws -> Result) throws -> Result {
