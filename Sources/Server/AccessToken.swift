@@ -36,14 +36,15 @@ public struct AccessToken: Sendable, Hashable {
         String(decoding: hexDigest(of: token), as: UTF8.self)
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// ``digest(of:)``'s bytes, without building a string per byte (this runs on every request).
     static func hexDigest(of token: String) -> [UInt8] {
-        let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
         for byte in SHA256.hash(data: Array(token.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
         }
         return hex
     }

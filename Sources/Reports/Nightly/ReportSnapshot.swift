@@ -24,12 +24,12 @@ public struct ReportSnapshot: Sendable {
         store: any LedgerStore, openReader: (@Sendable () throws -> any LedgerStore)? = nil, prices: PriceTable,
         tenants: TenantDirectory, downgrades: DowngradeMap, optimizer settings: OptimizerSettings?, asOf: Timestamp
     ) throws {
+        @Sendable func recommend(_ aggregates: LedgerAggregates, _ settings: OptimizerSettings) throws -> [Recommendation] {
+            try Optimizer(aggregates: aggregates, prices: prices, downgrades: downgrades, settings: settings).recommend(asOf: asOf)
+        }
         var background: BackgroundResult<[Recommendation]>?
         if let settings, let openReader {
-            background = BackgroundResult {
-                try Optimizer(aggregates: LedgerAggregates(store: try openReader()), prices: prices, downgrades: downgrades, settings: settings)
-                    .recommend(asOf: asOf)
-            }
+            background = BackgroundResult { try recommend(LedgerAggregates(store: try openReader()), settings) }
         }
         let aggregates = LedgerAggregates(store: store)
         let end = asOf.millis + 1
@@ -42,14 +42,7 @@ public struct ReportSnapshot: Sendable {
         budgets = try BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(
             asOf: asOf, tenantIDs: Set(allTime.keys.map(\.tenantID)))
         tokenHistogram = try aggregates.tokenHistogram(to: end)
-        if let background {
-            recommendations = try background.value()
-        } else {
-            recommendations =
-                try settings.map {
-                    try Optimizer(aggregates: aggregates, prices: prices, downgrades: downgrades, settings: $0).recommend(asOf: asOf)
-                } ?? []
-        }
+        recommendations = try background?.value() ?? settings.map { try recommend(aggregates, $0) } ?? []
     }
 
     /// `YYYY-MM-DD` of `asOf` in UTC: the date in the report files' names.
