@@ -2,38 +2,36 @@ import BudgetEngine
 import CostLedger
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Optimizer
 import Pricing
+import ServiceLifecycle
+import UnixSignals
 
-/// Counts every response by route and status for `/metrics`.
-struct RequestCounterMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: ServerMetrics
+/// The HTTP API over the ledger, ready to run: `costledger serve` runs it, the tests use its
+/// ``application``.
+public struct APIServer: Sendable {
+    /// The Hummingbird application (routes, the group-commit writer).
+    public let application: Application<RouterResponder<APIRequestContext>>
+    /// The blocking pools and open streams, shut down before the application drains.
+    let work: BlockingWork
+    let logger: Logger
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let route = Self.route(request.uri.path)
-        do {
-            let response = try await next(request, context)
-            metrics.request(route: route, status: Int(response.status.code))
-            return response
-        } catch {
-            metrics.request(route: route, status: Int((error as? any HTTPResponseError)?.status.code ?? 500))
-            throw error
-        }
-    }
-
-    /// The route's pattern, so tenant ids do not explode the label set.
-    static func route(_ path: String) -> String {
-        if path.hasPrefix("/v1/tenants/") && path.hasSuffix("/costs") { return "/v1/tenants/{tenant}/costs" }
-        let known = ["/v1/events", "/v1/budgets", "/v1/recommendations", "/v1/exports/costs.csv", "/health/live", "/health/ready", "/metrics"]
-        return known.contains(path) ? path : "other"
+    /// Serves until SIGTERM or SIGINT: then open exports are aborted, in-flight requests finish,
+    /// queued events are committed, and it returns.
+    public func run() async throws {
+        // Services stop in reverse order: `work` first, so no stalled export keeps the server draining.
+        let group = ServiceGroup(
+            configuration: .init(services: [application, work], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }
 
-/// Builds the HTTP API over the ledger; `costledger serve` and the tests both call it.
+/// Builds the HTTP API over the ledger.
 ///
 /// - Throws: an error naming the file when the pricing, tenants or tokens file is unusable.
-public func buildApplication(_ configuration: ServerConfiguration, logger: Logger) throws -> some ApplicationProtocol {
+public func buildServer(_ configuration: ServerConfiguration, logger: Logger) throws -> APIServer {
     let prices = try PriceTable(directory: configuration.pricingDirectory)
     let tenants = try TenantDirectory(contentsOf: configuration.tenantsPath)
     let tokens = try TokenRegistry(contentsOf: configuration.tokensPath)
@@ -41,30 +39,44 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     let ledger = Ledger(store: try SQLiteLedgerStore(path: configuration.databasePath), prices: prices)
     let metrics = ServerMetrics()
     let writer = GroupCommitWriter(ledger: ledger, metrics: metrics, maxQueuedEvents: configuration.maxQueuedEvents)
+    let work = BlockingWork(readThreads: configuration.readThreads, exportThreads: configuration.exportThreads)
 
-    let router = Router()
-    router.add(middleware: RequestCounterMiddleware(metrics: metrics))
-    // Every request at debug (`--log-level debug`); errors are logged at their own level with the request id.
-    router.add(middleware: LogRequestsMiddleware(.debug))
+    var routes = RouteTable()
     let events = EventsRoute(tokens: tokens, writer: writer, pricer: ledger.pricer, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes)
-    router.post("/v1/events") { try await events.handle($0, context: $1) }
-    let reads = ReadRoutes(tokens: tokens, configuration: configuration, prices: prices, tenants: tenants, downgrades: downgrades)
-    router.get("/v1/tenants/:tenant/costs") { try await reads.costs($0, context: $1) }
-    router.get("/v1/budgets") { try await reads.budgets($0, context: $1) }
-    router.get("/v1/recommendations") { try await reads.recommendations($0, context: $1) }
-    let export = ExportRoute(tokens: tokens, databasePath: configuration.databasePath, prices: prices)
-    router.get("/v1/exports/costs.csv") { try await export.handle($0, context: $1) }
-    router.get("/health/live") { _, _ in Response.json(Array(#"{"status":"alive"}"#.utf8)) }
+    routes.add(.post, "/v1/events") { try await events.handle($0, context: $1) }
+    let reads = ReadRoutes(
+        tokens: tokens, pool: work.reads, configuration: configuration, prices: prices, tenants: tenants, downgrades: downgrades)
+    routes.add(.get, "/v1/tenants/:tenant/costs") { try await reads.costs($0, context: $1) }
+    routes.add(.get, "/v1/budgets") { try await reads.budgets($0, context: $1) }
+    routes.add(.get, "/v1/recommendations") { try await reads.recommendations($0, context: $1) }
+    let export = ExportRoute(
+        tokens: tokens, databasePath: configuration.databasePath, prices: prices, work: work,
+        stallTimeout: TimeInterval(configuration.limits.bodyTimeout.components.seconds))
+    routes.add(.get, "/v1/exports/costs.csv") { try await export.handle($0, context: $1) }
+    routes.add(.get, "/health/live") { _, _ in Response.json(Array(#"{"status":"alive"}"#.utf8)) }
     let databasePath = configuration.databasePath
-    router.get("/health/ready") { _, _ in
-        let ready = writer.isHealthy && FileManager.default.isWritableFile(atPath: databasePath)
-        return Response.json(Array((ready ? #"{"status":"ready"}"# : #"{"status":"not ready"}"#).utf8), status: ready ? .ok : .serviceUnavailable)
+    routes.add(.get, "/health/ready") { _, _ in
+        guard writer.isHealthy && FileManager.default.isWritableFile(atPath: databasePath) else {
+            throw APIError(status: .serviceUnavailable, code: "not_ready", message: "the ledger cannot be written")
+        }
+        return Response.json(Array(#"{"status":"ready"}"#.utf8))
     }
-    router.get("/metrics") { _, _ in
+    routes.add(.get, "/metrics") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
     }
-    return Application(
+
+    let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: RequestCounterMiddleware(metrics: metrics, routes: routes))
+    router.add(middleware: ErrorAnswerMiddleware(routes: routes))
+    // Every request at debug (`--log-level debug`); errors are logged at their own level with the request id.
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    routes.register(on: router)
+
+    let (limits, maxBodyBytes) = (configuration.limits, configuration.maxBodyBytes)
+    let application = Application(
         router: router,
+        server: HTTPServerBuilder { responder in LimitedHTTP1Channel(responder: responder, limits: limits, maxBodyBytes: maxBodyBytes) },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "costledger"),
         services: [writer], logger: logger)
+    return APIServer(application: application, work: work, logger: logger)
 }

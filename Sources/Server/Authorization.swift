@@ -1,16 +1,18 @@
 import Hummingbird
 
 extension TokenRegistry {
-    /// The token of `Authorization: Bearer …` when its role may use the route.
-    /// - Throws: `HTTPError` 401 for a missing or unknown token, 403 for a role that may not.
-    func authorize(_ request: Request, roles: Set<Role>) throws -> AccessToken {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let token = authenticate(String(header.dropFirst("Bearer ".count)))
+    /// The token of `Authorization: Bearer …` (the scheme in any case) when its role may use the route.
+    /// - Throws: ``APIError`` 401 for a missing or unknown token, 403 for a role that may not.
+    func authorize(_ request: Request, roles: Set<Role>) throws(APIError) -> AccessToken {
+        let scheme = "bearer "
+        guard let header = request.headers[.authorization], header.utf8.count > scheme.utf8.count,
+            header.prefix(scheme.count).lowercased() == scheme,
+            let token = authenticate(String(header.dropFirst(scheme.count)))
         else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "a valid bearer token is required")
+            throw .unauthorized
         }
         guard roles.contains(token.role) else {
-            throw HTTPError(.forbidden, message: "the \(token.role.rawValue) role may not use this route")
+            throw .forbidden("the \(token.role.rawValue) role may not use this route")
         }
         return token
     }

@@ -5,6 +5,11 @@ import Reports
 
 /// `POST /v1/events`: one event object, a JSON array of events, or NDJSON.
 struct EventsRoute: Sendable {
+    /// The most events one request may carry; a larger body gets 413.
+    static let maxEvents = 100_000
+    /// The most rejections an answer lists in full; `rejected_total` counts them all.
+    static let maxListedRejections = 1_000
+
     let tokens: TokenRegistry
     let writer: GroupCommitWriter
     let pricer: EventPricer
@@ -13,8 +18,19 @@ struct EventsRoute: Sendable {
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         let token = try tokens.authorize(request, roles: [.ingest, .admin])
-        let body = try await request.body.collect(upTo: maxBodyBytes)
-        let ndjson = request.headers[.contentType]?.lowercased().hasPrefix("application/x-ndjson") ?? false
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
+            throw APIError.payloadTooLarge("the body is \(declared) bytes; at most \(maxBodyBytes) are accepted")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.payloadTooLarge("the body is larger than \(maxBodyBytes) bytes")
+        } catch {
+            throw APIError.badRequest("the body ended before it was complete; nothing was stored")
+        }
+        let mediaType = request.headers[.contentType]?.lowercased() ?? ""
+        let ndjson = mediaType.hasPrefix("application/x-ndjson") || mediaType.hasPrefix("application/ndjson")
         let decoder = EventDecoder()
         var rejected: [(index: Int, error: EventError)] = []
         var positions: [Int] = []
@@ -23,14 +39,18 @@ struct EventsRoute: Sendable {
             let ranges: [Range<Int>]
             switch Result(catching: { () throws(EventError) in try EventBody.split(bytes, ndjson: ndjson) }) {
             case .success(let split): ranges = split
-            case .failure(let error): throw HTTPError(.badRequest, message: "\(error.message); nothing was stored")
+            case .failure(let error): throw APIError.badRequest("\(error.message); nothing was stored", code: error.code.rawValue)
+            }
+            guard ranges.count <= Self.maxEvents else {
+                throw APIError.payloadTooLarge("the body holds \(ranges.count) events; at most \(Self.maxEvents) per request; nothing was stored")
             }
             for (index, range) in ranges.enumerated() {
                 let item = UnsafeRawBufferPointer(rebasing: bytes[range])
                 switch Result(catching: { () throws(EventError) in try decoder.decode(item) }) {
                 case .success(let event):
                     guard token.allows(tenant: event.tenantID) else {
-                        throw HTTPError(.forbidden, message: "item \(index) is for tenant \(event.tenantID), which this token may not write; nothing was stored")
+                        throw APIError.forbidden(
+                            "item \(index) is for tenant \(event.tenantID), which this token may not write; nothing was stored")
                     }
                     batch.append(Ledger.Candidate(event, pricer: pricer), pricer: pricer)
                     positions.append(index)
@@ -44,7 +64,7 @@ struct EventsRoute: Sendable {
             outcomes = try await writer.submit(batch)
         } catch let refusal as GroupCommitWriter.Refusal {
             let reason = refusal == .queueFull ? "the ingest queue is full" : "the server is shutting down"
-            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "\(reason); retry later")
+            throw APIError.serviceUnavailable("\(reason); retry later")
         }
         var accepted = 0
         var duplicates = 0
@@ -57,8 +77,13 @@ struct EventsRoute: Sendable {
         }
         rejected.sort { $0.index < $1.index }
         metrics.events(accepted: accepted, duplicates: duplicates, rejected: rejected.count)
+        return Response.json(Self.answer(accepted: accepted, duplicates: duplicates, rejected: rejected))
+    }
+
+    /// `{"accepted":N,"duplicates":N,"rejected":[…the first 1,000…],"rejected_total":N}`.
+    static func answer(accepted: Int, duplicates: Int, rejected: [(index: Int, error: EventError)]) -> [UInt8] {
         var json = Array(#"{"accepted":\#(accepted),"duplicates":\#(duplicates),"rejected":["#.utf8)
-        for (number, item) in rejected.enumerated() {
+        for (number, item) in rejected.prefix(maxListedRejections).enumerated() {
             var object = JSONObjectWriter(into: number == 0 ? [] : [UInt8(ascii: ",")])
             object.integer("index", item.index)
             if let id = item.error.eventID { object.string("id", id) }
@@ -66,8 +91,8 @@ struct EventsRoute: Sendable {
             object.string("message", item.error.message)
             json += object.finish()
         }
-        json += Array("]}\n".utf8)
-        return Response.json(json)
+        json += Array(#"],"rejected_total":\#(rejected.count)}"#.utf8) + [0x0A]
+        return json
     }
 }
 

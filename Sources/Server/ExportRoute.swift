@@ -1,64 +1,93 @@
 import CostLedger
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import Pricing
 import Reports
 
 /// `GET /v1/exports/costs.csv?from=&to=&tenant=&format=csv|focus`: the export of
-/// `costledger export`, streamed in chunks while a reader thread walks the ledger. At most four
-/// chunks (about 1 MiB) wait for the client, so memory stays flat however large the export.
+/// `costledger export`, streamed while a thread of the export pool walks the ledger. At most four
+/// chunks (about 1 MiB) wait for the client, so memory stays flat however large the export, and a
+/// slow client holds only its own export.
+///
+/// A failure before the first byte is a 500; after it, the connection is aborted (the chunked
+/// body is never terminated), so a client cannot mistake a truncated file for a whole one. The
+/// reason goes to the log only.
 struct ExportRoute: Sendable {
+    /// Chunks waiting for the client.
+    static let queuedChunks = 4
+
     let tokens: TokenRegistry
     let databasePath: String
     let prices: PriceTable
+    let work: BlockingWork
+    /// How long a client may take no chunk before its export is abandoned.
+    let stallTimeout: TimeInterval
 
-    func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+    func handle(_ request: Request, context: APIRequestContext) async throws -> Response {
         let token = try tokens.authorize(request, roles: [.finance, .admin])
-        let from = try instant(request, "from")
-        let to = try instant(request, "to")
+        let (from, to) = try request.period()
         let tenant = request.uri.queryParameters["tenant"].map(String.init)
         if let tenant, !token.allows(tenant: tenant) {
-            throw HTTPError(.forbidden, message: "this token may not read tenant \(tenant)")
+            throw APIError.forbidden("this token may not read tenant \(tenant)")
         }
         if tenant == nil && token.tenants != nil {
-            throw HTTPError(.forbidden, message: "this token may read only some tenants: name one with tenant=")
+            throw APIError.forbidden("this token may read only some tenants: name one with tenant=")
         }
         let format = request.uri.queryParameters["format"].map(String.init) ?? "csv"
-        guard format == "csv" || format == "focus" else { throw HTTPError(.badRequest, message: "format must be csv or focus") }
+        guard format == "csv" || format == "focus" else { throw APIError.badRequest("format must be csv or focus") }
+
+        let pipe = ChunkPipe(capacity: Self.queuedChunks, stallTimeout: stallTimeout)
+        guard work.open(pipe, on: context.channel) else { throw APIError.serviceUnavailable("the server is shutting down") }
+        let reader = PipeReader(pipe)
         let query = RecordQuery(from: from, to: to, tenantID: tenant)
-        let (path, prices) = (databasePath, prices)
-        let chunks = AsyncStream<[UInt8]>.makeStream()
-        let room = DispatchSemaphore(value: 4)
-        let cancelled = CancellationFlag()
-        DispatchQueue.global().async {
-            defer { chunks.continuation.finish() }
-            let output = OutputFile { bytes in
-                room.wait()
-                if cancelled.isSet { throw CancellationError() }
-                chunks.continuation.yield(bytes)
-            }
+        let (path, prices, work, logger) = (databasePath, prices, work, context.logger)
+        work.exports.submit {
+            defer { work.close(pipe) }
+            guard pipe.endReason == nil else { return pipe.finish() }
             do {
                 let store = try SQLiteLedgerStore(path: path)
+                let output = OutputFile { bytes in try pipe.put(bytes) }
                 if format == "csv" {
                     _ = try LedgerExport(query: query, format: .csv).write(from: store, to: output)
                 } else {
                     _ = try FocusExport(query: query, prices: prices).write(from: store, to: output)
                 }
                 try output.flush()
+                pipe.finish()
             } catch {
-                // Headers are gone already: the response ends early, which the client sees as a truncated body.
-                chunks.continuation.yield(Array("\nexport failed: \(error)\n".utf8))
+                switch pipe.endReason {
+                case .stalled: logger.warning("export abandoned: the client took nothing for \(Int(stallTimeout)) s")
+                case .cancelled: logger.debug("export stopped: the client went away")
+                case nil: logger.error("export failed: \(error)")
+                }
+                pipe.finish(throwing: error)
             }
         }
+
+        let first: [UInt8]?
+        do {
+            first = try await reader.next()
+        } catch is ChunkPipe.Ended {
+            throw APIError.serviceUnavailable("the export was cancelled")
+        } catch is CancellationError {
+            throw APIError.serviceUnavailable("the export was cancelled")
+        } catch {
+            throw APIError.internalError
+        }
+        let channel = context.channel
         let body = ResponseBody { writer in
-            defer {
-                cancelled.set()
-                room.signal()
-            }
-            for await chunk in chunks.stream {
-                try await writer.write(ByteBuffer(bytes: chunk))
-                room.signal()
+            do {
+                if let first { try await writer.write(ByteBuffer(bytes: first)) }
+                while let chunk = try await reader.next() {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+            } catch {
+                // Abort: close the connection so the body is never terminated.
+                reader.cancel()
+                channel.close(promise: nil)
+                throw error
             }
             try await writer.finish(nil)
         }
@@ -66,12 +95,16 @@ struct ExportRoute: Sendable {
     }
 }
 
-/// Set once by the response when the client is gone, read by the reader thread.
-final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
+/// The consumer's end of a ``ChunkPipe``: when it goes away (a HEAD request drops the body, a
+/// task ends early), the producer is told to stop.
+final class PipeReader: Sendable {
+    private let pipe: ChunkPipe
 
-    var isSet: Bool { lock.withLock { value } }
+    init(_ pipe: ChunkPipe) { self.pipe = pipe }
 
-    func set() { lock.withLock { value = true } }
+    deinit { pipe.cancel() }
+
+    func next() async throws -> [UInt8]? { try await pipe.next() }
+
+    func cancel() { pipe.cancel() }
 }

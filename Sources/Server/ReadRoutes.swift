@@ -7,23 +7,24 @@ import Pricing
 import Reports
 
 /// The finance routes: costs, budgets and recommendations, each filtered to the token's tenants.
-/// They read through their own SQLite connection (WAL readers never block the writer).
+/// They read through their own SQLite connection (WAL readers never block the writer), on the
+/// read pool's threads.
 struct ReadRoutes: Sendable {
     let tokens: TokenRegistry
+    let pool: BlockingPool
     let configuration: ServerConfiguration
     let prices: PriceTable
     let tenants: TenantDirectory
     let downgrades: DowngradeMap
 
     /// `GET /v1/tenants/{tenant}/costs?from=&to=`: the cost summary of one tenant over `[from, to)`.
-    func costs(_ request: Request, context: some RequestContext) async throws -> Response {
+    func costs(_ request: Request, context: APIRequestContext) async throws -> Response {
         let token = try tokens.authorize(request, roles: [.finance, .admin])
-        let tenant = try context.parameters.require("tenant")
-        guard token.allows(tenant: tenant) else { throw HTTPError(.forbidden, message: "this token may not read tenant \(tenant)") }
-        let from = try instant(request, "from")
-        let to = try instant(request, "to")
+        let tenant = try context.pathParameter("tenant")
+        guard token.allows(tenant: tenant) else { throw APIError.forbidden("this token may not read tenant \(tenant)") }
+        let (from, to) = try request.period()
         let path = configuration.databasePath
-        let bytes = try await blocking {
+        let bytes = try await pool.run {
             let usage = try LedgerAggregates(store: try SQLiteLedgerStore(path: path)).usage(from: from.millis, to: to.millis)
             return ReportSnapshot.costSummaryTable(usage.filter { $0.key.tenantID == tenant }, period: "\(from)/\(to)").jsonBytes
         }
@@ -33,9 +34,9 @@ struct ReadRoutes: Sendable {
     /// `GET /v1/budgets?as_of=`: the budget status of the tenants the token may see.
     func budgets(_ request: Request, context: some RequestContext) async throws -> Response {
         let token = try tokens.authorize(request, roles: [.finance, .admin])
-        let asOf = try instant(request, "as_of", default: .now())
+        let asOf = try request.instant("as_of", default: .now())
         let (path, tenants) = (configuration.databasePath, tenants)
-        let bytes = try await blocking {
+        let bytes = try await pool.run {
             let aggregates = LedgerAggregates(store: try SQLiteLedgerStore(path: path))
             let known = Set(try aggregates.usage(to: asOf.millis + 1).keys.map(\.tenantID))
             let snapshot = try BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(asOf: asOf, tenantIDs: known)
@@ -49,16 +50,16 @@ struct ReadRoutes: Sendable {
     /// `GET /v1/recommendations?as_of=&window_days=`: the optimiser's output for the token's tenants.
     func recommendations(_ request: Request, context: some RequestContext) async throws -> Response {
         let token = try tokens.authorize(request, roles: [.finance, .admin])
-        let asOf = try instant(request, "as_of", default: .now())
+        let asOf = try request.instant("as_of", default: .now())
         var settings = OptimizerSettings()
         if let text = request.uri.queryParameters["window_days"] {
             guard let days = Int64(text), (1...366).contains(days) else {
-                throw HTTPError(.badRequest, message: "window_days must be a whole number of days between 1 and 366")
+                throw APIError.badRequest("window_days must be a whole number of days between 1 and 366")
             }
             settings.windowDays = days
         }
         let (path, prices, downgrades) = (configuration.databasePath, prices, downgrades)
-        let bytes = try await blocking { [settings] in
+        let bytes = try await pool.run { [settings] in
             let optimizer = Optimizer(
                 aggregates: LedgerAggregates(store: try SQLiteLedgerStore(path: path)), prices: prices, downgrades: downgrades,
                 settings: settings)
@@ -67,15 +68,4 @@ struct ReadRoutes: Sendable {
         }
         return Response.json(bytes)
     }
-}
-
-/// Reads an instant query parameter: a UTC date `YYYY-MM-DD` or an RFC 3339 time.
-func instant(_ request: Request, _ name: String, default fallback: Timestamp? = nil) throws -> Timestamp {
-    guard let text = request.uri.queryParameters[Substring(name)].map(String.init) else {
-        if let fallback { return fallback }
-        throw HTTPError(.badRequest, message: "the query parameter \(name) is required")
-    }
-    if let date = CivilDate(iso: text) { return Timestamp(date: date) }
-    if let time = Timestamp(rfc3339: text) { return time }
-    throw HTTPError(.badRequest, message: "\(name) must be a YYYY-MM-DD date or an RFC 3339 time")
 }

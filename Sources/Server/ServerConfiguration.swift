@@ -11,6 +11,12 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 8 << 20
     /// Events waiting for the writer above which POSTs get 503 with `Retry-After`.
     public var maxQueuedEvents = 200_000
+    /// Timeouts and the connection cap.
+    public var limits = ConnectionLimits()
+    /// Threads reading for the budgets, costs and recommendations routes.
+    public var readThreads = 4
+    /// Exports streamed at once; more wait for a thread.
+    public var exportThreads = 4
 
     public init(databasePath: String, pricingDirectory: String, tenantsPath: String, tokensPath: String) {
         self.databasePath = databasePath

@@ -36,7 +36,7 @@ struct ServerFixture {
     }
 
     func application() throws -> some ApplicationProtocol {
-        try buildApplication(configuration, logger: Logger(label: "test"))
+        try buildServer(configuration, logger: Logger(label: "test")).application
     }
 
     static func event(_ id: String, tenant: String = "acme", input: Int = 1000) -> String {
@@ -64,7 +64,7 @@ struct ServerRoutesTests {
             let one = try await client.execute(
                 uri: "/v1/events", method: .post, headers: headers(fixture.ingest), body: ByteBuffer(string: ServerFixture.event("e1")))
             #expect(one.status == .ok)
-            #expect(String(buffer: one.body) == #"{"accepted":1,"duplicates":0,"rejected":[]}"# + "\n")
+            #expect(String(buffer: one.body) == #"{"accepted":1,"duplicates":0,"rejected":[],"rejected_total":0}"# + "\n")
 
             let array = "[" + ServerFixture.event("e1") + "," + ServerFixture.event("e2") + #",{"id":"bad","kind":"llm"},"# + ServerFixture.event("e1", input: 5) + "]"
             let mixed = try await client.execute(uri: "/v1/events", method: .post, headers: headers(fixture.ingest), body: ByteBuffer(string: array))

@@ -1,12 +1,19 @@
 /// Splits an HTTP request body into the JSON texts of its events.
 public enum EventBody {
     /// The byte ranges of the events in `bytes`: one JSON object, a JSON array of objects, or
-    /// NDJSON (one per non-blank line).
+    /// NDJSON (one per non-blank line). A UTF-8 byte-order mark at the start is skipped.
     ///
     /// - Throws: ``EventError`` `invalid_json` when a JSON body (not NDJSON) is not JSON at all;
     ///   then nothing of it may be stored. A bad NDJSON line is left to the decoder, which rejects
     ///   that line alone.
     public static func split(_ bytes: UnsafeRawBufferPointer, ndjson: Bool) throws(EventError) -> [Range<Int>] {
+        let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        guard bytes.starts(with: mark) else { return try splitUnmarked(bytes, ndjson: ndjson) }
+        let ranges = try splitUnmarked(UnsafeRawBufferPointer(rebasing: bytes[mark.count...]), ndjson: ndjson)
+        return ranges.map { ($0.lowerBound + mark.count)..<($0.upperBound + mark.count) }
+    }
+
+    private static func splitUnmarked(_ bytes: UnsafeRawBufferPointer, ndjson: Bool) throws(EventError) -> [Range<Int>] {
         if ndjson {
             var ranges: [Range<Int>] = []
             var start = 0
