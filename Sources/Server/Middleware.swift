@@ -14,7 +14,7 @@ struct ErrorAnswerMiddleware: RouterMiddleware {
         do {
             let response = try await next(request, context)
             if response.status.code >= 500 {
-                context.logger.error("\(request.method) \(request.uri.path) answered \(response.status.code)")
+                context.logger.warning("\(request.method) \(request.uri.path) answered \(response.status.code)")
             }
             return response
         } catch let error as APIError {
@@ -36,7 +36,10 @@ struct ErrorAnswerMiddleware: RouterMiddleware {
             answer = .internalError
         }
         if answer.status.code >= 500 {
-            context.logger.error("\(request.method) \(request.uri.path) answered \(answer.status.code): \(answer.message)")
+            // A 503 (queue full, not ready, shutting down) is load or state, not a fault.
+            context.logger.log(
+                level: answer.status == .serviceUnavailable ? .warning : .error,
+                "\(request.method) \(request.uri.path) answered \(answer.status.code): \(answer.message)")
         }
         return try answer.response(from: request, context: context)
     }
