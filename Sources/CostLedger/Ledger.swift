@@ -137,7 +137,7 @@ public struct Ledger {
         }
         return .conflict(
             EventError(
-                .idConflict, "id \(candidate.event.id) is already in the ledger (sequence \(stored.sequence)) with different content",
+                .idConflict, "id \(candidate.event.id) is already in the ledger with different content",
                 eventID: candidate.event.id))
     }
 }

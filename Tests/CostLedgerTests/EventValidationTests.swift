@@ -71,6 +71,12 @@ struct EventValidationTests {
         cases.append(("{" + llm + #","cached_tokens":600,"cache_write_tokens":401}"#, "cached_exceeds_input"))
         cases.append(("{" + llm.replacingOccurrences(of: #""kind":"llm""#, with: #""kind":"tool""#) + "}", "unknown_kind"))
         cases.append(("{" + llm.replacingOccurrences(of: #""kind":"llm""#, with: #""kind":null"#) + "}", "missing_field"))
+        // A key given twice: at the top, escaped, among unknown fields, nested; even with null.
+        cases.append(("{" + llm + #","tenant_id":"globex"}"#, "invalid_value"))
+        cases.append(("{" + llm + #","tenant\u005fid":"acme"}"#, "invalid_value"))
+        cases.append(("{" + llm + #","note":1,"note":1}"#, "invalid_value"))
+        cases.append(("{" + llm + #","meta":[{"a":1,"a":1}]}"#, "invalid_value"))
+        cases.append(("{" + llm + #","batch":null,"batch":true}"#, "invalid_value"))
         return cases
     }()
 

@@ -444,6 +444,15 @@ private struct FuzzMember {
     var value: [UInt8]
 }
 
+extension [FuzzMember] {
+    /// Adds a member the event does not read, replacing one with the same key: a key given twice
+    /// in one object is `invalid_value`.
+    fileprivate mutating func addUnknown(_ key: [UInt8], _ value: [UInt8]) {
+        removeAll { $0.name == "?" && $0.key == key }
+        append(FuzzMember(name: "?", key: key, value: value))
+    }
+}
+
 private func b(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 // MARK: - Generator
@@ -816,11 +825,11 @@ private struct FuzzCorpusGenerator {
         if rng.percent(30) {
             for _ in 0...rng.below(3) {
                 let (name, value) = rng.pick(fuzzUnknownMembers)
-                out.append(FuzzMember(name: "?", key: b("\"\(name)\""), value: b(value)))
+                out.addUnknown(b("\"\(name)\""), b(value))
             }
         }
         if rng.percent(5) {
-            out.append(FuzzMember(name: "?", key: b("\"deep\""), value: nested(depth: 1 + rng.below(40))))
+            out.addUnknown(b("\"deep\""), nested(depth: 1 + rng.below(40)))
         }
         rng.shuffle(&out)
         return out
@@ -1110,14 +1119,14 @@ private struct FuzzCorpusGenerator {
         let label: String
         switch rng.below(5) {
         case 0:
-            m.append(FuzzMember(name: "?", key: b("\"deep\""), value: nested(depth: 40)))
+            m.addUnknown(b("\"deep\""), nested(depth: 40))
             label = "nested 40 deep"
         case 1:
-            m.append(FuzzMember(name: "?", key: b("\"text\""), value: b("\"\(String(repeating: "😀", count: 3_000))\"")))
+            m.addUnknown(b("\"text\""), b("\"\(String(repeating: "😀", count: 3_000))\""))
             label = "12 KB of emoji"
         case 2:
             for (name, value) in fuzzUnknownMembers {
-                m.append(FuzzMember(name: "?", key: b("\"\(name)\""), value: b(value)))
+                m.addUnknown(b("\"\(name)\""), b(value))
             }
             label = "every unknown field"
         case 3:
@@ -1133,7 +1142,7 @@ private struct FuzzCorpusGenerator {
 
     private mutating func exactSize(_ spec: FuzzSpec, _ members: [FuzzMember], bytes target: Int, base: String) -> FuzzLine {
         var m = members
-        m.append(FuzzMember(name: "?", key: b("\"pad\""), value: b("\"\"")))
+        m.addUnknown(b("\"pad\""), b("\"\""))
         let length = render(m, compact: true).count
         let filler = target - length
         let emoji = rng.percent(50) ? filler / 4 : 0

@@ -38,6 +38,11 @@ public struct EventDecoder: Sendable {
         } catch {
             throw EventError(.invalidJSON, "not JSON")
         }
+        if let key = fields.duplicateKey {
+            var id: String?
+            if key != EventField.id.name, case .string(let text) = fields[.id], isIdentifier(text) { id = text }
+            throw EventError(.invalidValue, "the key \"\(key)\" is given twice in one object", eventID: id)
+        }
         var reader = FieldReader(fields: fields)
         return try reader.event(latestAccepted: latestAccepted)
     }

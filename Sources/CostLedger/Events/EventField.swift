@@ -34,6 +34,8 @@ enum EventField: Int, CaseIterable {
 /// The values of the known fields of one event object, by field.
 struct ScannedFields {
     private var values = [JSONFieldScanner.ScannedValue?](repeating: nil, count: EventField.allCases.count)
+    /// The first key given twice in one object of the event, at any depth.
+    var duplicateKey: String?
 
     subscript(field: EventField) -> JSONFieldScanner.ScannedValue? {
         get { values[field.rawValue] }

@@ -35,14 +35,23 @@ struct JSONFieldScanner {
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
     private static let maxDepth = 64
+    /// Whether objects are checked for a key given twice (see ``ScannedFields/duplicateKey``).
+    private let checksDuplicates: Bool
+    /// The first key found twice in one object.
+    private var duplicateKey: String?
 
-    private init(_ bytes: UnsafeRawBufferPointer) {
+    private init(_ bytes: UnsafeRawBufferPointer, checksDuplicates: Bool) {
         self.bytes = bytes
+        self.checksDuplicates = checksDuplicates
     }
 
     /// Scans `bytes`, which must hold exactly one JSON value (surrounding whitespace allowed).
+    ///
+    /// A key given twice in one object, at any depth, is valid JSON but not a valid event: it is
+    /// reported in ``ScannedFields/duplicateKey`` (a proxy that keeps the first and a reader that
+    /// keeps the last would disagree about the event).
     static func scan(_ bytes: UnsafeRawBufferPointer) throws(SyntaxError) -> Scanned {
-        var scanner = JSONFieldScanner(bytes)
+        var scanner = JSONFieldScanner(bytes, checksDuplicates: true)
         scanner.skipWhitespace()
         let result: Scanned
         if scanner.peek() == UInt8(ascii: "{") {
@@ -58,7 +67,8 @@ struct JSONFieldScanner {
 
     /// The byte ranges of the elements of the JSON array that `bytes` holds, validating all of it.
     static func arrayElements(_ bytes: UnsafeRawBufferPointer) throws(SyntaxError) -> [Range<Int>] {
-        var scanner = JSONFieldScanner(bytes)
+        // The elements are scanned again one by one, duplicates and all.
+        var scanner = JSONFieldScanner(bytes, checksDuplicates: false)
         scanner.skipWhitespace()
         try scanner.expect(UInt8(ascii: "["), "'['")
         var ranges: [Range<Int>] = []
@@ -105,8 +115,14 @@ struct JSONFieldScanner {
         index += 1
     }
 
+    private mutating func noteDuplicate(_ key: String) {
+        if duplicateKey == nil { duplicateKey = key }
+    }
+
     private mutating func scanTopObject() throws(SyntaxError) -> ScannedFields {
         var fields = ScannedFields()
+        // Keys that are no event field, kept only to find one given twice.
+        var otherKeys: Set<String> = []
         index += 1
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
@@ -116,18 +132,24 @@ struct JSONFieldScanner {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a field name") }
-            let field = try scanKey()
+            let (field, otherKey) = try scanKey()
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':'")
             skipWhitespace()
             let value = try scanValue(depth: 1, keep: field != nil)
-            if let field { fields[field] = value }
+            if let field {
+                if fields[field] != nil { noteDuplicate(field.name) }
+                fields[field] = value
+            } else if let otherKey, !otherKeys.insert(otherKey).inserted {
+                noteDuplicate(otherKey)
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
                 index += 1
             case UInt8(ascii: "}"):
                 index += 1
+                fields.duplicateKey = duplicateKey
                 return fields
             default:
                 throw error("expected ',' or '}'")
@@ -135,16 +157,19 @@ struct JSONFieldScanner {
         }
     }
 
-    /// Scans a key and returns the event field it names, if any.
-    private mutating func scanKey() throws(SyntaxError) -> EventField? {
+    /// Scans a key: the event field it names, or else the key itself when duplicates are checked.
+    private mutating func scanKey() throws(SyntaxError) -> (EventField?, String?) {
         let start = index + 1
         if let end = plainStringEnd(from: start) {
             index = end + 1
-            return EventField(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            let key = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            if let field = EventField(bytes: key) { return (field, nil) }
+            return (nil, checksDuplicates ? String(decoding: key, as: UTF8.self) : nil)
         }
         // A key with escapes or non-ASCII bytes: decode it (it is rarely a known field).
         let key = try scanString()
-        return key.utf8.withContiguousStorageIfAvailable { EventField(bytes: UnsafeRawBufferPointer($0)) } ?? nil
+        let field = key.utf8.withContiguousStorageIfAvailable { EventField(bytes: UnsafeRawBufferPointer($0)) } ?? nil
+        return (field, field == nil && checksDuplicates ? key : nil)
     }
 
     /// The index of the closing quote when the string from `start` is plain printable ASCII without escapes.
@@ -253,11 +278,17 @@ struct JSONFieldScanner {
             index += 1
             return
         }
+        var keys: Set<String> = []
         while true {
             skipWhitespace()
             if open == UInt8(ascii: "{") {
                 guard peek() == UInt8(ascii: "\"") else { throw error("expected a field name") }
-                try skipString()
+                if checksDuplicates {
+                    let key = try scanString()
+                    if !keys.insert(key).inserted { noteDuplicate(key) }
+                } else {
+                    try skipString()
+                }
                 skipWhitespace()
                 try expect(UInt8(ascii: ":"), "':'")
                 skipWhitespace()

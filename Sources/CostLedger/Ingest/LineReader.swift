@@ -37,19 +37,14 @@ struct LineReader {
             if let newline = findNewline() {
                 var lineEnd = newline
                 if lineEnd > start && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                let length = skipped + lineEnd - start
-                let line: Line =
-                    skipped > 0 || length > maxLineBytes ? .oversized(length: length) : .text(Array(buffer[start..<lineEnd]))
+                let line = makeLine(to: lineEnd, skipped: skipped)
                 start = newline + 1
-                lineNumber += 1
                 return line
             }
             if atEOF {
                 guard start < end || skipped > 0 else { return nil }
-                let length = skipped + end - start
-                let line: Line = skipped > 0 || length > maxLineBytes ? .oversized(length: length) : .text(Array(buffer[start..<end]))
+                let line = makeLine(to: end, skipped: skipped)
                 start = end
-                lineNumber += 1
                 return line
             }
             if end - start > maxLineBytes + 1 {
@@ -60,6 +55,18 @@ struct LineReader {
             }
             try fill()
         }
+    }
+
+    /// The line from `start` to `lineEnd`, after `skipped` bytes already dropped; a UTF-8
+    /// byte-order mark opening the input is not part of the first line (as in the CSV files).
+    private mutating func makeLine(to lineEnd: Int, skipped: Int) -> Line {
+        var lineStart = start
+        if lineNumber == 0 && skipped == 0 && lineEnd - start >= 3 && buffer[start..<(start + 3)].elementsEqual([0xEF, 0xBB, 0xBF]) {
+            lineStart += 3
+        }
+        lineNumber += 1
+        let length = skipped + lineEnd - lineStart
+        return skipped > 0 || length > maxLineBytes ? .oversized(length: length) : .text(Array(buffer[lineStart..<lineEnd]))
     }
 
     private func findNewline() -> Int? {
