@@ -1,4 +1,5 @@
 import Crypto
+import Pricing
 
 /// What a bearer token may do (contract section 6).
 public enum Role: String, Sendable, Hashable, CaseIterable {
@@ -26,6 +27,39 @@ public struct AccessToken: Sendable, Hashable {
         self.tenants = tenants
     }
 
+    /// Reads a row of the tokens file (`token_sha256, name, role, tenants`): the one check that
+    /// its writer (`costledger token add`) and its reader (``TokenRegistry``) share, so a row that
+    /// one writes the other reads.
+    /// - Throws: the reason the row is refused, for the caller to place in the file.
+    public init(row fields: [String]) throws(TokenRowError) {
+        guard fields.count == TokenRegistry.columns.count else {
+            throw TokenRowError("expected \(TokenRegistry.columns.count) fields, found \(fields.count)")
+        }
+        let digest = fields[0].lowercased()
+        guard digest.utf8.count == 64, digest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw TokenRowError("token_sha256 must be 64 hex digits (the SHA-256 of the token, never the token)")
+        }
+        let name = fields[1]
+        guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw TokenRowError("name must be one line of text, not empty")
+        }
+        guard let role = Role(rawValue: fields[2]) else { throw TokenRowError("role must be ingest, finance or admin") }
+        var tenants: Set<String>?
+        if fields[3] != "*" {
+            let ids = fields[3].split(separator: ";").map(String.init)
+            guard !ids.isEmpty, ids.allSatisfy(isIdentifier) else {
+                throw TokenRowError("tenants must be '*' or a ';'-separated list of tenant ids, not '\(fields[3])'")
+            }
+            tenants = Set(ids)
+        }
+        self.init(sha256: digest, name: name, role: role, tenants: tenants)
+    }
+
+    /// The row's fields as the tokens file holds them (tenants sorted), read back by ``init(row:)``.
+    public var row: [String] {
+        [sha256, name, role.rawValue, tenants.map { $0.sorted().joined(separator: ";") } ?? "*"]
+    }
+
     /// Whether the token may see or write `tenantID`'s data.
     public func allows(tenant tenantID: String) -> Bool {
         tenants?.contains(tenantID) ?? true
@@ -48,4 +82,15 @@ public struct AccessToken: Sendable, Hashable {
         }
         return hex
     }
+}
+
+/// Why a row of the tokens file is refused.
+public struct TokenRowError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
 }

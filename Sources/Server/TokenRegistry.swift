@@ -25,36 +25,62 @@ public struct TokenRegistry: Sendable {
         return match
     }
 
-    /// Loads a tokens file.
-    /// - Throws: ``TokenFileError`` naming the file and line of a bad row.
-    public init(contentsOf path: String) throws(TokenFileError) {
+    /// Loads a tokens file, as `serve` and `costledger token add` both read it.
+    ///
+    /// A file that its group or anyone may write is refused: whoever can write it can add a token.
+    /// - Parameter requireToken: refuse a file that holds no token (`serve`, which would answer
+    ///   every request with 401).
+    /// - Throws: ``TokenFileError`` naming the file, and the line of a bad row.
+    public init(contentsOf path: String, requireToken: Bool = false) throws(TokenFileError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw TokenFileError(file: path, line: 0, message: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        let mode = status.st_mode & 0o7777
+        guard mode & 0o022 == 0 else {
+            throw TokenFileError(
+                file: path, line: 0,
+                message: "is group- or world-writable (mode \(Self.octal(mode))): anyone who can write it can add a token; "
+                    + "chmod go-w it")
+        }
+        guard let bytes = readWholeFile(path) else {
+            throw TokenFileError(file: path, line: 0, message: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        try self.init(csv: bytes, source: path)
+        if requireToken && tokens.isEmpty {
+            throw TokenFileError(file: path, line: 0, message: "holds no token, so every request would be refused (add one with costledger token add)")
+        }
+    }
+
+    /// A file mode as `ls` and `chmod` spell it: `0664`.
+    private static func octal(_ mode: mode_t) -> String {
+        let digits = String(mode, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// Reads the bytes of a tokens file; `source` names it in errors.
+    /// - Throws: ``TokenFileError`` naming the line of a bad row.
+    public init(csv bytes: [UInt8], source: String) throws(TokenFileError) {
         let table: CSVTable
         do {
-            table = try CSVTable(contentsOf: path)
-            try table.requireHeader(Self.columns, source: path)
+            table = try CSVTable(bytes: bytes, source: source)
+            try table.requireHeader(Self.columns, source: source)
         } catch {
             throw TokenFileError(file: error.source, line: error.line, message: error.message)
         }
         var tokens: [AccessToken] = []
         var seen: Set<String> = []
         for record in table.records {
-            func fail(_ message: String) -> TokenFileError { TokenFileError(file: path, line: record.line, message: message) }
-            guard record.fields.count == Self.columns.count else { throw fail("expected 4 fields, found \(record.fields.count)") }
-            let digest = record.fields[0].lowercased()
-            guard digest.utf8.count == 64, digest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-                throw fail("token_sha256 must be 64 hex digits (the SHA-256 of the token, never the token)")
+            let token: AccessToken
+            do {
+                token = try AccessToken(row: record.fields)
+            } catch {
+                throw TokenFileError(file: source, line: record.line, message: error.message)
             }
-            guard seen.insert(digest).inserted else { throw fail("this token hash is listed twice") }
-            guard !record.fields[1].isEmpty else { throw fail("name is required") }
-            guard let role = Role(rawValue: record.fields[2]) else { throw fail("role must be ingest, finance or admin") }
-            let list = record.fields[3]
-            var tenants: Set<String>?
-            if list != "*" {
-                let ids = list.split(separator: ";").map(String.init)
-                guard !ids.isEmpty, ids.allSatisfy(isIdentifier) else { throw fail("tenants must be '*' or a ';'-separated list of tenant ids") }
-                tenants = Set(ids)
+            guard seen.insert(token.sha256).inserted else {
+                throw TokenFileError(file: source, line: record.line, message: "this token hash is listed twice")
             }
-            tokens.append(AccessToken(sha256: digest, name: record.fields[1], role: role, tenants: tenants))
+            tokens.append(token)
         }
         self.init(tokens: tokens)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSVCodec
 import Foundation
+import Reports
 import Server
 
 struct TokenCommand: ParsableCommand {
@@ -31,41 +32,45 @@ struct TokenCommand: ParsableCommand {
 
         func run() throws {
             guard let role = Role(rawValue: role) else { throw CLIError.usage("--role must be ingest, finance or admin") }
-            guard !name.isEmpty, !name.contains(where: { $0 == "\n" || $0 == "\r" }) else { throw CLIError.usage("the name must be one line") }
             var tenantSet: Set<String>?
             if tenants != "*" {
                 tenantSet = Set(tenants.split(whereSeparator: { $0 == ";" || $0 == "," }).map(String.init))
             }
+            let (token, row) = TokenRegistry.issue(name: name, role: role, tenants: tenantSet)
+            // The file as it will be, read back exactly as serve reads it: a row serve would refuse is never written.
+            var bytes: [UInt8]
+            var writer = CSVWriter()
             if FileManager.default.fileExists(atPath: tokens) {
                 do {
                     _ = try TokenRegistry(contentsOf: tokens)
                 } catch {
                     throw CLIError.usage(error.description)
                 }
-            }
-            let (token, row) = TokenRegistry.issue(name: name, role: role, tenants: tenantSet)
-            var writer = CSVWriter()
-            if !FileManager.default.fileExists(atPath: tokens) {
-                try? FileManager.default.createDirectory(
-                    atPath: (tokens as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                guard let existing = readWholeFile(tokens) else { throw CLIError.usage("cannot read \(tokens)") }
+                bytes = existing
+                if let last = bytes.last, last != 0x0A { bytes.append(0x0A) }
+            } else {
+                bytes = []
                 writer.writeRecord(TokenRegistry.columns)
             }
-            writer.writeRecord([row.sha256, row.name, row.role.rawValue, row.tenants.map { $0.sorted().joined(separator: ";") } ?? "*"])
-            guard let handle = FileHandle(forWritingAtPath: tokens) ?? createFile(tokens) else {
-                throw CLIError.usage("cannot write \(tokens)")
+            writer.writeRecord(row.row)
+            bytes += writer.bytes
+            do {
+                _ = try TokenRegistry(csv: bytes, source: tokens)
+            } catch {
+                throw CLIError.usage("not added: serve would refuse the row for \(name) in \(tokens): \(error.message)")
             }
-            handle.seekToEndOfFile()
-            handle.write(Data(writer.bytes))
-            try handle.synchronize()
-            try handle.close()
+            let directory = (tokens as NSString).deletingLastPathComponent
+            if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            // A temporary file renamed into place: an error leaves the old file as it was.
+            let output = try OutputFile(atomicPath: tokens, permissions: 0o600)
+            output.keepOwnership(of: tokens)
+            try output.write(bytes)
+            try output.commit()
             print(token)
-            FileHandle.standardError.write(Data("costledger: token for \(name) (\(role.rawValue)) added to \(tokens); it is shown only now\n".utf8))
-        }
-
-        /// Creates the tokens file readable by its owner only; nil when it cannot be created.
-        private func createFile(_ path: String) -> FileHandle? {
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else { return nil }
-            return FileHandle(forWritingAtPath: path)
+            printError("token for \(name) (\(role.rawValue)) added to \(tokens); it is shown only now")
         }
     }
 }

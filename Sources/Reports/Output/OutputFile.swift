@@ -41,11 +41,21 @@ public final class OutputFile {
     }
 
     /// Starts writing `path` atomically: the bytes go to `path.tmp-PID` until ``commit()``.
-    public convenience init(atomicPath path: String) throws(OutputError) {
+    /// - Parameter permissions: the file's mode (less the umask), 0600 for a secret.
+    public convenience init(atomicPath path: String, permissions: mode_t = 0o644) throws(OutputError) {
         let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, permissions)
         guard descriptor >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
         self.init(descriptor: descriptor, finalPath: path, temporaryPath: temporary)
+    }
+
+    /// Gives the temporary file the owner, group and mode of the file at `path` (the one it
+    /// replaces), as far as this process may: a rewritten file stays readable by whoever read it.
+    public func keepOwnership(of path: String) {
+        var status = stat()
+        guard temporaryPath != nil, stat(path, &status) == 0 else { return }
+        _ = fchown(descriptor, status.st_uid, status.st_gid)
+        _ = fchmod(descriptor, status.st_mode & 0o7777)
     }
 
     deinit {
