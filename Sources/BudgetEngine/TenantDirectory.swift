@@ -65,13 +65,33 @@ public struct TenantDirectory: Sendable {
             let critical = try threshold(5)
             guard warning < critical else { throw fail("warning_threshold must be below critical_threshold") }
             let timezone = field[6]
-            guard TimeZone(identifier: timezone) != nil else { throw fail("unknown time zone '\(timezone)'") }
+            guard Self.isIANAName(timezone) else {
+                throw fail("timezone '\(timezone)' is not an IANA time zone name (such as Europe/Bucharest, Etc/GMT-5 or UTC)")
+            }
             policies.append(
                 BudgetPolicy(
                     tenantID: tenantID, dailyBudget: try budget(1), monthlyBudget: try budget(2), perConversationLimit: try budget(3),
                     warningThreshold: warning, criticalThreshold: critical, timezone: timezone))
         }
         self.init(policies: policies)
+    }
+}
+
+extension TenantDirectory {
+    /// The IANA database's regions: every zone name but `UTC` and `GMT` is `Region/Location`.
+    private static let ianaRegions: Set<Substring> = [
+        "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific", "Etc",
+    ]
+
+    /// Whether `name` is a zone of the IANA database that Foundation knows. Foundation also
+    /// accepts abbreviations and offsets (`EST5EDT`, `UTC+2`, `GMT+5`); those are refused, as
+    /// `GMT+5` there is UTC+5 while the IANA `Etc/GMT+5` is UTC−5.
+    static func isIANAName(_ name: String) -> Bool {
+        if name == "UTC" || name == "GMT" { return true }
+        guard let region = name.split(separator: "/", maxSplits: 1).first, region.count < name.count, ianaRegions.contains(region) else {
+            return false
+        }
+        return TimeZone(identifier: name)?.identifier == name
     }
 }
 

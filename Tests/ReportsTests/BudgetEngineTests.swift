@@ -151,4 +151,27 @@ struct BudgetEngineTests {
         let duplicate = try directory.write("dup.csv", header + "\nok,1,1,1,0.7,0.9,UTC\nok,1,1,1,0.7,0.9,UTC\n")
         #expect(throws: TenantFileError.self) { try TenantDirectory(contentsOf: duplicate) }
     }
+
+    @Test("a time zone must be an IANA name: abbreviations and offsets Foundation also reads are refused")
+    func ianaTimeZones() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let header = TenantDirectory.columns.joined(separator: ",")
+        // GMT+5 is UTC+5 to Foundation, Etc/GMT+5 UTC-5 to the IANA database: only the latter is a name.
+        for zone in ["GMT+5", "UTC+2", "EST5EDT", "EST", "CET", "US/Eastern", "Mars/Olympus", "europe/bucharest", "Europe/"] {
+            let path = try directory.write("tenants.csv", header + "\nacme,10,100,1,0.7,0.9,\(zone)\n")
+            do {
+                _ = try TenantDirectory(contentsOf: path)
+                Issue.record("\(zone) was accepted")
+            } catch {
+                #expect(error.line == 2)
+                #expect(error.message == "timezone '\(zone)' is not an IANA time zone name (such as Europe/Bucharest, Etc/GMT-5 or UTC)")
+            }
+        }
+        let zones = ["UTC", "GMT", "Etc/GMT+5", "Etc/UTC", "Europe/Bucharest", "America/Argentina/Buenos_Aires", "Asia/Kolkata"]
+        let rows = zones.enumerated().map { "t\($0.offset),10,100,1,0.7,0.9,\($0.element)" }
+        let path = try directory.write("tenants.csv", header + "\n" + rows.joined(separator: "\n") + "\n")
+        let tenants = try TenantDirectory(contentsOf: path)
+        #expect(zones.indices.map { tenants.policy(for: "t\($0)").timezone } == zones)
+    }
 }
