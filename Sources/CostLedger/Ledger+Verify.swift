@@ -59,3 +59,27 @@ extension Ledger {
         return VerificationReport(checked: expectedSequence - 1, failure: failure, rollupMismatch: mismatch)
     }
 }
+
+extension Ledger {
+    /// Whether the ledger still holds `head` (a record `report` wrote down) with its hash: plain
+    /// ``verify(progress:)`` cannot tell a ledger whose last events were deleted from one that
+    /// never had them.
+    /// - Returns: the failure naming the head's sequence number, or nil when the record is there.
+    public func check(head: LedgerHead) throws -> VerificationReport.Failure? {
+        guard head.sequence > 0 else {
+            return head.hash == .genesis ? nil : .init(sequence: 0, reason: "the head of an empty ledger has the genesis hash")
+        }
+        guard let stored = try store.hash(atSequence: head.sequence) else {
+            let last = try store.sequenceRange(.all)?.upperBound ?? 0
+            let reason =
+                last < head.sequence
+                ? "the ledger no longer holds this record: it ends at sequence \(last) (events were deleted off its end)"
+                : "the ledger no longer holds this record"
+            return .init(sequence: head.sequence, reason: reason)
+        }
+        guard stored == head.hash else {
+            return .init(sequence: head.sequence, reason: "the record's hash is not the head's \(head.hash): the ledger was rewritten")
+        }
+        return nil
+    }
+}

@@ -18,6 +18,13 @@ public protocol LedgerStore: AnyObject {
     /// The number of stored events.
     func recordCount() throws -> Int64
 
+    /// The record with the highest sequence number among those with `timestamp <= asOf` (the
+    /// last one a report for `asOf` counts); nil when there is none.
+    func head(asOf: Timestamp) throws -> LedgerHead?
+
+    /// The stored hash of record `sequence`; nil when the ledger holds no such record.
+    func hash(atSequence sequence: Int64) throws -> ChainHash?
+
     /// Every usage key of the daily rollup, by the number the store gave it. Numbers are never
     /// reused, so a caller may keep them for the life of the ledger.
     func usageKeys() throws -> [Int64: UsageKey]
@@ -112,6 +119,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         public static let input = Code(rawValue: "input")
         /// A stored row cannot be turned back into an event.
         public static let corruptRow = Code(rawValue: "corrupt_row")
+        /// The file is not a ledger: not a database at all, a corrupt page, or no ledger tables.
+        public static let damaged = Code(rawValue: "damaged")
     }
 
     public var code: Code

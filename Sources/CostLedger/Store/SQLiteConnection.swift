@@ -5,19 +5,53 @@ final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
 
-    init(path: String, readOnly: Bool = false) throws(LedgerError) {
+    /// Opens `path`; `readOnly` opens it with `SQLITE_OPEN_READONLY` (never created), and
+    /// `immutable` as well tells SQLite that nobody changes the file, so it reads a WAL-mode file
+    /// without creating its `-wal` and `-shm` files.
+    init(path: String, readOnly: Bool = false, immutable: Bool = false) throws(LedgerError) {
         var db: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
-        let status = sqlite3_open_v2(path, &db, flags, nil)
+        var flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        var name = path
+        if immutable {
+            flags |= SQLITE_OPEN_URI
+            name = "file:" + Self.uriEscaped(path) + "?immutable=1"
+        }
+        let status = sqlite3_open_v2(name, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(db)
-            throw LedgerError(.storage, "cannot open the ledger \(path): \(message)")
+            throw LedgerError(Self.code(for: status), "cannot open the ledger \(path): \(message)")
         }
         handle = db
         self.path = path
         sqlite3_busy_timeout(db, 10_000)
     }
+
+    /// `path` as the path of a `file:` URI: `%`, `?` and `#` percent-encoded.
+    private static func uriEscaped(_ path: String) -> String {
+        var out = ""
+        for character in path.unicodeScalars {
+            switch character {
+            case "%": out += "%25"
+            case "?": out += "%3f"
+            case "#": out += "%23"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+
+    /// The ledger error code of an SQLite result code: a file that is not a database or has a
+    /// corrupt page is ``LedgerError/Code/damaged``.
+    static func code(for result: Int32) -> LedgerError.Code {
+        switch result & 0xFF {
+        case SQLITE_NOTADB, SQLITE_CORRUPT: .damaged
+        default: .storage
+        }
+    }
+
+    /// The primary result code of the last failed call.
+    var lastResultCode: Int32 { sqlite3_errcode(handle) & 0xFF }
 
     deinit {
         sqlite3_close_v2(handle)
@@ -26,10 +60,11 @@ final class SQLiteConnection {
     /// Runs one or more statements without results.
     func execute(_ sql: String) throws(LedgerError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
-        guard sqlite3_exec(handle, sql, nil, nil, &errorMessage) == SQLITE_OK else {
+        let status = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        guard status == SQLITE_OK else {
             let message = errorMessage.map { String(cString: $0) } ?? "unknown error"
             sqlite3_free(errorMessage)
-            throw LedgerError(.storage, "\(path): \(message)")
+            throw LedgerError(Self.code(for: status), "\(path): \(message)")
         }
     }
 
@@ -44,7 +79,7 @@ final class SQLiteConnection {
     }
 
     func error(_ context: String) -> LedgerError {
-        LedgerError(.storage, "\(path): \(context): \(String(cString: sqlite3_errmsg(handle)))")
+        LedgerError(Self.code(for: sqlite3_errcode(handle)), "\(path): \(context): \(String(cString: sqlite3_errmsg(handle)))")
     }
 
     /// The value of the first column of the first row, as an integer.

@@ -1,6 +1,12 @@
 import CSQLite
 import Pricing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The embedded ledger store: one SQLite file in WAL mode with `synchronous=FULL`, so a committed
 /// transaction survives a crash or power loss.
 ///
@@ -42,6 +48,49 @@ public final class SQLiteLedgerStore: LedgerStore {
         } catch {
             try? connection.execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Opens the ledger at `path` read-only (`SQLITE_OPEN_READONLY`): it is never created,
+    /// migrated or written, so a read-only copy (a backup) can be read and verified.
+    ///
+    /// A WAL-mode file in a directory this process cannot write, with no `-wal` file beside it
+    /// (a copy, or a ledger whose last writer closed it), is opened immutable: SQLite cannot create
+    /// the `-shm` file it would need, and there is no write-ahead log to read.
+    /// - Throws: ``LedgerError`` `damaged` when the file is not a ledger (not a database, a
+    ///   corrupt page, no ledger tables); `storage` when it cannot be opened or is of an older
+    ///   schema version, which only a writer migrates.
+    public init(readOnlyPath path: String, pageCacheMiB: Int = 16) throws(LedgerError) {
+        connection = try Self.openReadOnly(path)
+        try connection.execute("PRAGMA cache_size=-\(pageCacheMiB * 1024); PRAGMA temp_store=MEMORY;")
+        let version = try Self.checkVersion(connection)
+        guard version > 0 else { throw LedgerError(.damaged, "\(path) holds no ledger (no costledger tables)") }
+        guard version == SQLiteSchema.version else {
+            throw LedgerError(
+                .storage,
+                "\(path): schema version \(version) is older than this costledger's (\(SQLiteSchema.version)); "
+                    + "it cannot be read read-only until a command that writes (ingest, serve) migrates it")
+        }
+        statements = try Statements(connection: connection)
+    }
+
+    /// A read-only connection that can read the file (see ``init(readOnlyPath:pageCacheMiB:)``).
+    private static func openReadOnly(_ path: String) throws(LedgerError) -> SQLiteConnection {
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        do {
+            _ = try connection.integer("PRAGMA user_version")
+            return connection
+        } catch {
+            // SQLITE_READONLY or SQLITE_CANTOPEN: the -shm file could not be created.
+            guard error.code == .storage, [SQLITE_READONLY, SQLITE_CANTOPEN].contains(connection.lastResultCode) else { throw error }
+            var status = stat()
+            if stat(path + "-wal", &status) == 0 && status.st_size > 0 {
+                throw LedgerError(
+                    .storage,
+                    "cannot read \(path) read-only: its -wal file needs a -shm file that cannot be created in its directory "
+                        + "(open it once where it can be written, or copy it with sqlite3's .backup)")
+            }
+            return try SQLiteConnection(path: path, readOnly: true, immutable: true)
         }
     }
 
@@ -175,5 +224,21 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func recordCount() throws -> Int64 {
         try connection.integer("SELECT count(*) FROM events")
+    }
+
+    public func head(asOf: Timestamp) throws(LedgerError) -> LedgerHead? {
+        // `+ts_ms` keeps SQLite off the time index: walking back from the last row ends at once
+        // for a report of the present.
+        let statement = try connection.prepare("SELECT seq, hash FROM events WHERE +ts_ms <= ?1 ORDER BY seq DESC LIMIT 1")
+        statement.bind(1, asOf.millis)
+        guard try statement.step() else { return nil }
+        return LedgerHead(sequence: statement.int64(0), hash: ChainHash(bytes: statement.blob(1)))
+    }
+
+    public func hash(atSequence sequence: Int64) throws(LedgerError) -> ChainHash? {
+        let statement = try connection.prepare("SELECT hash FROM events WHERE seq = ?1")
+        statement.bind(1, sequence)
+        guard try statement.step() else { return nil }
+        return ChainHash(bytes: statement.blob(0))
     }
 }
