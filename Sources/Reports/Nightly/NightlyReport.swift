@@ -25,6 +25,7 @@ public struct NightlyReport {
             ("recommendations-\(date).csv", recommendations.csvBytes),
             ("recommendations-\(date).json", recommendations.jsonBytes),
             ("external-api-\(date).csv", snapshot.externalAPITable.csvBytes),
+            ("ledger-head-\(date).json", snapshot.headJSONBytes),
             ("costledger.prom", Array(snapshot.prometheusTextfile(prefix: metricPrefix).utf8)),
         ]
         var written: [String] = []

@@ -16,6 +16,9 @@ public struct ReportSnapshot: Sendable {
     public var tokenHistogram: [HistogramKey: [TokenCount]]
     public var recommendations: [Recommendation]
     public var prices: PriceTable
+    /// The last record this snapshot counts (the highest sequence number with `timestamp <=
+    /// asOf`), or ``LedgerHead/empty``: `verify --head` later checks the ledger still holds it.
+    public var head: LedgerHead
 
     /// Sums the ledger for `asOf`; `optimizer` nil leaves ``recommendations`` empty.
     /// - Parameter openReader: opens another connection to the same ledger. When given, the
@@ -36,6 +39,7 @@ public struct ReportSnapshot: Sendable {
         let today = asOf.utcDate
         self.asOf = asOf
         self.prices = prices
+        head = try store.head(asOf: asOf) ?? .empty
         allTime = try aggregates.usage(to: end)
         monthToDate = try aggregates.usage(from: today.firstOfMonth.startMillis, to: end)
         previousDay = try aggregates.usage(from: today.startMillis - CivilDate.millisPerDay, to: today.startMillis)
@@ -47,4 +51,14 @@ public struct ReportSnapshot: Sendable {
 
     /// `YYYY-MM-DD` of `asOf` in UTC: the date in the report files' names.
     public var dateStamp: String { asOf.utcDate.description }
+
+    /// `ledger-head-DATE.json`: `{"sequence":N,"hash":"…","as_of":"…"}` of ``head``, the file
+    /// `verify --head` reads.
+    public var headJSONBytes: [UInt8] {
+        var object = JSONObjectWriter()
+        object.integer("sequence", head.sequence)
+        object.string("hash", head.hash.description)
+        object.string("as_of", asOf.description)
+        return object.finish() + [0x0A]
+    }
 }

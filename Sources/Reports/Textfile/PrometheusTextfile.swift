@@ -140,6 +140,12 @@ extension ReportSnapshot {
         family("costledger_last_run_timestamp_seconds", .gauge, "The report time (as_of) of the run that wrote this file.") { metric in
             metric.add([], ExactDecimal.format(Int128(asOf.millis), scale: 3, minFractionDigits: 0))
         }
+        family(
+            "costledger_ledger_head_sequence", .gauge,
+            "Sequence number of the last ledger record counted (timestamp up to as_of); verify --head checks it is still there."
+        ) { metric in
+            metric.add([], String(head.sequence))
+        }
         return families.map(\.text).joined()
     }
 }
