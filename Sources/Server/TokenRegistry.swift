@@ -32,20 +32,17 @@ public struct TokenRegistry: Sendable {
     ///   every request with 401).
     /// - Throws: ``TokenFileError`` naming the file, and the line of a bad row.
     public init(contentsOf path: String, requireToken: Bool = false) throws(TokenFileError) {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw TokenFileError(file: path, line: 0, message: "cannot read: \(String(cString: strerror(errno)))")
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let mode = attributes[.posixPermissions] as? Int
+        else {
+            throw TokenFileError(file: path, line: 0, message: "cannot read the file")
         }
-        let mode = status.st_mode & 0o7777
         guard mode & 0o022 == 0 else {
             throw TokenFileError(
                 file: path, line: 0,
                 message: "is group- or world-writable (mode \(Self.octal(mode))): anyone who can write it can add a token; "
                     + "chmod go-w it")
         }
-        guard let bytes = readWholeFile(path) else {
-            throw TokenFileError(file: path, line: 0, message: "cannot read: \(String(cString: strerror(errno)))")
-        }
+        guard let bytes = readWholeFile(path) else { throw TokenFileError(file: path, line: 0, message: "cannot read the file") }
         try self.init(csv: bytes, source: path)
         if requireToken && tokens.isEmpty {
             throw TokenFileError(file: path, line: 0, message: "holds no token, so every request would be refused (add one with costledger token add)")
@@ -53,7 +50,7 @@ public struct TokenRegistry: Sendable {
     }
 
     /// A file mode as `ls` and `chmod` spell it: `0664`.
-    private static func octal(_ mode: mode_t) -> String {
+    private static func octal(_ mode: Int) -> String {
         let digits = String(mode, radix: 8)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
