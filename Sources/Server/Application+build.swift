@@ -34,7 +34,7 @@ public struct APIServer: Sendable {
 public func buildServer(_ configuration: ServerConfiguration, logger: Logger) throws -> APIServer {
     let prices = try PriceTable(directory: configuration.pricingDirectory)
     let tenants = try TenantDirectory(contentsOf: configuration.tenantsPath)
-    let tokens = try TokenRegistry(contentsOf: configuration.tokensPath)
+    let tokens = try TokenRegistry(contentsOf: configuration.tokensPath, requireToken: true)
     let downgrades = try DowngradeMap(contentsOf: configuration.pricingDirectory + "/recommend.csv")
     let ledger = Ledger(store: try SQLiteLedgerStore(path: configuration.databasePath), prices: prices)
     let metrics = ServerMetrics()

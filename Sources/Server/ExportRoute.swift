@@ -47,7 +47,7 @@ struct ExportRoute: Sendable {
             defer { work.close(pipe) }
             guard pipe.endReason == nil else { return pipe.finish() }
             do {
-                let store = try SQLiteLedgerStore(path: path)
+                let store = try SQLiteLedgerStore(readOnlyPath: path)
                 let output = OutputFile { bytes in try pipe.put(bytes) }
                 if format == "csv" {
                     _ = try LedgerExport(query: query, format: .csv).write(from: store, to: output)

@@ -25,7 +25,7 @@ struct ReadRoutes: Sendable {
         let (from, to) = try request.period()
         let path = configuration.databasePath
         let bytes = try await pool.run {
-            let usage = try LedgerAggregates(store: try SQLiteLedgerStore(path: path)).usage(from: from.millis, to: to.millis)
+            let usage = try LedgerAggregates(store: try SQLiteLedgerStore(readOnlyPath: path)).usage(from: from.millis, to: to.millis)
             return ReportSnapshot.costSummaryTable(usage.filter { $0.key.tenantID == tenant }, period: "\(from)/\(to)").jsonBytes
         }
         return Response.json(bytes)
@@ -37,7 +37,7 @@ struct ReadRoutes: Sendable {
         let asOf = try request.instant("as_of", default: .now())
         let (path, tenants) = (configuration.databasePath, tenants)
         let bytes = try await pool.run {
-            let aggregates = LedgerAggregates(store: try SQLiteLedgerStore(path: path))
+            let aggregates = LedgerAggregates(store: try SQLiteLedgerStore(readOnlyPath: path))
             let known = Set(try aggregates.usage(to: asOf.millis + 1).keys.map(\.tenantID))
             let snapshot = try BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(asOf: asOf, tenantIDs: known)
             var table = ReportTable(columns: ReportSnapshot.budgetColumns)
@@ -61,7 +61,7 @@ struct ReadRoutes: Sendable {
         let (path, prices, downgrades) = (configuration.databasePath, prices, downgrades)
         let bytes = try await pool.run { [settings] in
             let optimizer = Optimizer(
-                aggregates: LedgerAggregates(store: try SQLiteLedgerStore(path: path)), prices: prices, downgrades: downgrades,
+                aggregates: LedgerAggregates(store: try SQLiteLedgerStore(readOnlyPath: path)), prices: prices, downgrades: downgrades,
                 settings: settings)
             let visible = try optimizer.recommend(asOf: asOf).filter { token.allows(tenant: $0.tenantID) }
             return ReportSnapshot.recommendationsTable(visible).jsonBytes
