@@ -25,7 +25,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let asOf = try time.instant()
-        let ledger = Ledger(store: try options.openStore(create: true), prices: try options.loadPrices())
+        let ledger = Ledger(store: try options.openStore(create: true, makeDirectory: true), prices: try options.loadPrices())
         var accepted = 0
         var batch: [Ledger.Candidate] = []
         func flush() throws {

@@ -47,15 +47,15 @@ struct ExportCommand: ParsableCommand {
         guard lineItems != nil || format == "focus" else {
             throw CLIError.usage("--format must be one of: \(Self.formats.joined(separator: ", "))")
         }
-        let query = RecordQuery(
-            from: try parseInstant(from, option: "--from"), to: try parseInstant(to, option: "--to"), tenantID: tenant)
+        let start = try parseInstant(from, option: "--from")
+        let end = try parseInstant(to, option: "--to")
+        guard start <= end else { throw CLIError.usage("--to \(to) is before --from \(from)") }
+        let query = RecordQuery(from: start, to: end, tenantID: tenant)
         let prices = lineItems == nil ? try options.loadPrices() : nil
-        let store = try options.openStore(create: false)
+        let store = try options.openReader()
         let output = try out.map { try OutputFile(atomicPath: $0) } ?? .standardOutput()
         if let lineItems {
-            let path = options.databasePath
-            _ = try LedgerExport(query: query, format: lineItems).write(
-                from: store, openReader: { try SQLiteLedgerStore(path: path, pageCacheMiB: 16) }, to: output)
+            _ = try LedgerExport(query: query, format: lineItems).write(from: store, openReader: options.readerFactory, to: output)
         } else if let prices {
             do {
                 _ = try FocusExport(query: query, prices: prices).write(from: store, to: output)

@@ -5,20 +5,43 @@ import Pricing
 
 /// The options every command takes.
 struct LedgerOptions: ParsableArguments {
+    static let defaultDatabase = "data/ledger.sqlite"
+    static let defaultPricing = "pricing"
+    static let defaultTenants = "config/tenants.csv"
+
     @Option(help: "The ledger's SQLite file (default: $COSTLEDGER_DB, else data/ledger.sqlite).")
     var db: String?
 
-    @Option(help: "The directory holding llm.csv and services.csv.")
-    var pricing = "pricing"
+    // Optional so that a path given on the command line is known: only the defaults may be absent.
+    @Option(name: .customLong("pricing"), help: "The directory holding llm.csv and services.csv (default: pricing).")
+    var pricingOption: String?
 
-    @Option(help: "The tenants' budgets file.")
-    var tenants = "config/tenants.csv"
+    @Option(
+        name: .customLong("tenants"),
+        help: "The tenants' budgets file (default: config/tenants.csv; when that is absent every tenant gets the default budgets).")
+    var tenantsOption: String?
+
+    var pricing: String { pricingOption ?? Self.defaultPricing }
+    var tenants: String { tenantsOption ?? Self.defaultTenants }
 
     var databasePath: String {
-        db ?? ProcessInfo.processInfo.environment["COSTLEDGER_DB"] ?? "data/ledger.sqlite"
+        db ?? ProcessInfo.processInfo.environment["COSTLEDGER_DB"] ?? Self.defaultDatabase
+    }
+
+    /// A `--pricing` or `--tenants` path given on the command line must exist, whether or not the
+    /// command reads it: a misspelt path is an operator's mistake, never "no file". Every command
+    /// opens the ledger or loads the prices, which check it here (`validate()` cannot:
+    /// ArgumentParser would print the error with a prefix).
+    func requireGivenPaths() throws {
+        for (option, path) in [("--pricing", pricingOption), ("--tenants", tenantsOption)] {
+            if let path, !FileManager.default.fileExists(atPath: path) {
+                throw CLIError.usage("\(option) \(path): no such file or directory")
+            }
+        }
     }
 
     func loadPrices() throws -> PriceTable {
+        try requireGivenPaths()
         do {
             return try PriceTable(directory: pricing)
         } catch {
@@ -26,22 +49,57 @@ struct LedgerOptions: ParsableArguments {
         }
     }
 
-    /// Opens the ledger; `create` makes the file (and its directory) when missing.
-    func openStore(create: Bool) throws -> SQLiteLedgerStore {
+    /// Whether the ledger is the default `data/ledger.sqlite`: neither `--db` nor `$COSTLEDGER_DB` named it.
+    var isDefaultDatabase: Bool { db == nil && ProcessInfo.processInfo.environment["COSTLEDGER_DB"] == nil }
+
+    /// Opens the ledger to write; `create` makes the file when missing. A missing directory is
+    /// created only for the default `data/ledger.sqlite` or when `makeDirectory` says so (the
+    /// demo): a `--db` or `$COSTLEDGER_DB` in a directory that does not exist is a mistake, not a
+    /// new ledger.
+    func openStore(create: Bool, makeDirectory: Bool = false) throws -> SQLiteLedgerStore {
+        try requireGivenPaths()
         let path = databasePath
         if !FileManager.default.fileExists(atPath: path) {
             guard create else { throw CLIError.usage("no ledger at \(path) (ingest events first, or pass --db)") }
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
+            if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+                guard isDefaultDatabase || makeDirectory else {
+                    throw CLIError.usage("no directory \(directory) for the ledger \(path) (create it first)")
+                }
                 try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
         }
         do {
-            // Readers (reports, exports, verify) do not need ingest's large page cache.
-            return try SQLiteLedgerStore(path: path, pageCacheMiB: create ? 64 : 16)
+            return try SQLiteLedgerStore(path: path, pageCacheMiB: 64)
         } catch {
             throw CLIError.usage(error.description)
         }
+    }
+
+    /// Opens the ledger read-only (readers: reports, exports, verify), so a read-only copy can be read.
+    func openReader() throws -> SQLiteLedgerStore {
+        do {
+            return try openReadOnlyStore()
+        } catch let error as LedgerError {
+            throw CLIError.usage(error.description)
+        }
+    }
+
+    /// ``openReader()`` with the store's ``LedgerError`` as it is: `verify` reports a damaged file
+    /// as a broken ledger.
+    func openReadOnlyStore() throws -> SQLiteLedgerStore {
+        try requireGivenPaths()
+        let path = databasePath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError.usage("no ledger at \(path) (ingest events first, or pass --db)")
+        }
+        return try SQLiteLedgerStore(readOnlyPath: path)
+    }
+
+    /// Opens further read-only connections to the ledger (for a second thread).
+    var readerFactory: @Sendable () throws -> any LedgerStore {
+        let path = databasePath
+        return { try SQLiteLedgerStore(readOnlyPath: path) }
     }
 }
 

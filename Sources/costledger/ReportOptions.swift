@@ -1,6 +1,7 @@
 import ArgumentParser
 import BudgetEngine
 import CostLedger
+import Foundation
 import Optimizer
 import Pricing
 import Reports
@@ -16,9 +17,16 @@ struct AsOfOption: ParsableArguments {
 }
 
 extension LedgerOptions {
+    /// Loads the tenants file. Only the default `config/tenants.csv` may be absent (a missing
+    /// `--tenants` is refused by ``requireGivenPaths()``); then a note on stderr says every tenant
+    /// gets the defaults.
     func loadTenants() throws -> TenantDirectory {
+        if tenantsOption == nil && !FileManager.default.fileExists(atPath: tenants) {
+            printError("note: no \(tenants): every tenant gets the default budgets")
+            return TenantDirectory()
+        }
         do {
-            return try TenantDirectory(contentsOf: tenants)
+            return try TenantDirectory(contentsOf: tenants, missingIsEmpty: false)
         } catch {
             throw CLIError.usage(error.description)
         }
@@ -34,10 +42,8 @@ extension LedgerOptions {
 
     /// Sums the ledger for `asOf`; runs the optimiser only when given its settings.
     func snapshot(asOf: Timestamp, optimizer: OptimizerSettings? = nil) throws -> ReportSnapshot {
-        let store = try openStore(create: false)
-        let path = databasePath
-        return try ReportSnapshot(
-            store: store, openReader: { try SQLiteLedgerStore(path: path, pageCacheMiB: 16) }, prices: try loadPrices(),
+        try ReportSnapshot(
+            store: try openReader(), openReader: readerFactory, prices: try loadPrices(),
             tenants: try loadTenants(), downgrades: try loadDowngrades(), optimizer: optimizer, asOf: asOf)
     }
 }
