@@ -65,6 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = try options.openStore(create: true)
+        // Checked here too, so a missing default tenants file gets its note on stderr.
+        _ = try options.loadTenants()
         var configuration = ServerConfiguration(
             databasePath: options.databasePath, pricingDirectory: options.pricing, tenantsPath: options.tenants, tokensPath: tokens)
         configuration.host = host
