@@ -76,7 +76,10 @@ public func buildServer(_ configuration: ServerConfiguration, logger: Logger) th
     let application = Application(
         router: router,
         server: HTTPServerBuilder { responder in LimitedHTTP1Channel(responder: responder, limits: limits, maxBodyBytes: maxBodyBytes) },
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "costledger"),
+        // A deep accept backlog, so a burst of connections waits in the kernel instead of retrying.
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "costledger",
+            backlog: min(configuration.limits.maxConnections, 4_096)),
         services: [writer], logger: logger)
     return APIServer(application: application, work: work, logger: logger)
 }

@@ -15,8 +15,10 @@ public struct ServerConfiguration: Sendable {
     public var limits = ConnectionLimits()
     /// Threads reading for the budgets, costs and recommendations routes.
     public var readThreads = 4
-    /// Exports streamed at once; more wait for a thread.
-    public var exportThreads = 4
+    /// Exports streamed at once; more wait for a thread. A slow client holds its thread for as long
+    /// as it reads, so there are enough for many slow readers (each mostly waits, holding a read
+    /// transaction and at most four chunks).
+    public var exportThreads = 16
 
     public init(databasePath: String, pricingDirectory: String, tenantsPath: String, tokensPath: String) {
         self.databasePath = databasePath
