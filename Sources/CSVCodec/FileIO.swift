@@ -19,3 +19,8 @@ public func readWholeFile(_ path: String) -> [UInt8]? {
         }
     }
 }
+
+/// Whether a file (or directory) exists at `path`.
+public func fileExists(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+}

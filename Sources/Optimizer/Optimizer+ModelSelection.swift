@@ -38,8 +38,6 @@ extension Optimizer {
 
     /// The cost of `tokens` with `row` at its normal tier (a small request never reaches the long one).
     static func normalTierAttos(_ row: LLMPriceRow, _ tokens: LLMUsage) -> Int128 {
-        var normal = row
-        normal.longContext = nil
-        return normal.quote(tokens, estimated: false).billedAttos
+        LLMPriceQuote.pricing(tokens, standard: row, tier: nil, estimated: false, allowLongContext: false).billedAttos
     }
 }

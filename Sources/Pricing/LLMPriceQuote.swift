@@ -1,23 +1,38 @@
-/// The price of one LLM request under one price row, component by component.
+/// The price of one LLM request under its price rows, component by component (contract 11.3).
 public struct LLMPriceQuote: Sendable, Hashable {
-    /// One component's tokens, its price per 1M tokens, and their exact product.
+    /// One component's quantity, its price, and their exact product.
     public struct Charge: Sendable, Hashable {
         public var component: LLMComponent
-        public var tokens: Int64
-        public var pricePerMillion: Decimal6
-        /// `tokens × pricePerMillion / 1e6` USD, exactly, in pico-USD (1e-12 USD).
-        public var listPicos: Int128 { Int128(tokens) * Int128(pricePerMillion.millionths) }
+        /// Tokens, web searches or requests.
+        public var quantity: Int64
+        /// USD per 1M tokens, or per 1,000 searches or requests.
+        public var unitPrice: Decimal6
+        /// How many of ``quantity`` ``unitPrice`` is for: 1,000,000 tokens or 1,000.
+        public var perUnits: Int64
+
+        /// `quantity × unitPrice / perUnits` USD, exactly, in pico-USD (1e-12 USD).
+        public var listPicos: Int128 { Int128(quantity) * Int128(unitPrice.millionths) * Int128(1_000_000 / perUnits) }
     }
 
-    /// The row used; nil when the table has no row at all for the request (then the cost is 0).
+    /// The standard row used; nil when the table has no row at all for the request (then the cost is 0).
     public var row: LLMPriceRow?
-    /// Priced by a `provider,*` or `*,*` row, or by none.
+    /// The tier row that replaced some of ``row``'s prices, if any.
+    public var tierRow: LLMPriceRow?
+    /// Priced by a `provider,*` or `*,*` row, by none, or at standard prices for a tier the
+    /// tables do not know.
     public var estimated: Bool
     /// Whether the long-context tier applied.
     public var longContext: Bool
-    /// The discount applied to the whole request (zero unless it was a batch request).
+    /// The discount applied to the whole request (a batch request of a model without a batch tier row).
     public var discount: Decimal6
     public var charges: [Charge]
+
+    /// `provider/model@effective_from`, with `/tier` when a tier row priced the request.
+    public var reference: String? {
+        guard let row else { return nil }
+        guard let tier = tierRow?.serviceTier else { return row.reference }
+        return "\(row.reference)/\(tier.rawValue)"
+    }
 
     /// The cost before the batch discount, exact, in pico-USD.
     public var listPicos: Int128 { charges.reduce(0) { $0 + $1.listPicos } }
@@ -27,39 +42,61 @@ public struct LLMPriceQuote: Sendable, Hashable {
 
     /// The cost of the request rounded half to even to the nano-USD, as the ledger stores it.
     public var cost: Money { Money.roundedHalfToEven(billedAttos, divisor: 1_000_000_000) }
-}
 
-extension PriceTable {
-    /// Prices one LLM request made on `date`.
-    public func quote(provider: String, model: String, usage: LLMUsage, on date: CivilDate) -> LLMPriceQuote {
-        guard let (row, estimated) = llmRow(provider: provider, model: model, on: date) else {
-            return LLMPriceQuote(row: nil, estimated: true, longContext: false, discount: .zero, charges: [])
+    /// Prices `usage` with a standard row and the tier row in force for its tier, if any.
+    ///
+    /// A tier row replaces what it fills in: an input, output, cache-read, cache-write or
+    /// one-hour cache-write price replaces the standard one *and* its long-context price (the tier
+    /// row's own long price, else the same price); other prices replace the standard ones. Then
+    /// empty prices fall back: cache read and write to the input price in force, the one-hour
+    /// write to the write price, audio and image to input or output, searches and request fees to 0.
+    /// - Parameter allowLongContext: false prices a request at the normal tier whatever its size.
+    public static func pricing(
+        _ usage: LLMUsage, standard: LLMPriceRow, tier: LLMPriceRow?, estimated: Bool, allowLongContext: Bool = true
+    ) -> LLMPriceQuote {
+        let threshold = tier?.longContextThreshold ?? standard.longContextThreshold
+        let long = allowLongContext && threshold.map { usage.inputTokens > $0 } ?? false
+        func paired(_ price: KeyPath<LLMRates, Decimal6?>) -> Decimal6? {
+            if let tier, let base = tier.rates[keyPath: price] {
+                return long ? tier.longRates[keyPath: price] ?? base : base
+            }
+            let base = standard.rates[keyPath: price]
+            return long ? standard.longRates[keyPath: price] ?? base : base
         }
-        return row.quote(usage, estimated: estimated)
+        func other(_ price: KeyPath<LLMRates, Decimal6?>) -> Decimal6? {
+            tier?.rates[keyPath: price] ?? standard.rates[keyPath: price]
+        }
+        let input = paired(\.input) ?? .zero
+        let output = paired(\.output) ?? .zero
+        let cacheWrite = paired(\.cacheWrite) ?? input
+        var charges = [
+            Charge(component: .input, quantity: usage.uncachedInputTokens, unitPrice: input, perUnits: 1_000_000),
+            Charge(component: .cachedInput, quantity: usage.cachedTokens, unitPrice: paired(\.cacheRead) ?? input, perUnits: 1_000_000),
+            Charge(component: .cacheWrite, quantity: usage.cacheWriteTokens, unitPrice: cacheWrite, perUnits: 1_000_000),
+            Charge(component: .output, quantity: usage.textOutputTokens, unitPrice: output, perUnits: 1_000_000),
+        ]
+        // Section 11's components only where used, so a section-2 quote lists what it always did.
+        let more: [(LLMComponent, Int64, Decimal6, Int64)] = [
+            (.cacheWrite1h, usage.cacheWrite1hTokens, paired(\.cacheWrite1h) ?? cacheWrite, 1_000_000),
+            (.inputAudio, usage.inputAudioTokens, other(\.inputAudio) ?? input, 1_000_000),
+            (.inputImage, usage.inputImageTokens, other(\.inputImage) ?? input, 1_000_000),
+            (.outputAudio, usage.outputAudioTokens, other(\.outputAudio) ?? output, 1_000_000),
+            (.outputImage, usage.outputImageTokens, other(\.outputImage) ?? output, 1_000_000),
+            (.webSearch, usage.webSearchRequests, other(\.webSearchPerK) ?? .zero, 1_000),
+            (.request, 1, other(\.requestPerK) ?? .zero, 1_000),
+        ]
+        for (component, quantity, price, per) in more where quantity > 0 && (component != .request || price > .zero) {
+            charges.append(Charge(component: component, quantity: quantity, unitPrice: price, perUnits: per))
+        }
+        let discount = tier == nil && usage.serviceTier == .batch ? standard.batchDiscount : .zero
+        return LLMPriceQuote(
+            row: standard, tierRow: tier, estimated: estimated, longContext: long, discount: discount, charges: charges)
     }
 }
 
 extension LLMPriceRow {
-    /// Prices `usage` with this row: the long-context tier, the cache fallbacks and the batch discount.
+    /// Prices `usage` with this standard row alone (no tier row).
     public func quote(_ usage: LLMUsage, estimated: Bool) -> LLMPriceQuote {
-        var inputPrice = input
-        var outputPrice = output
-        var cacheReadPrice = cacheRead
-        var isLong = false
-        if let tier = longContext, usage.inputTokens > tier.threshold {
-            isLong = true
-            inputPrice = tier.input ?? input
-            outputPrice = tier.output ?? output
-            cacheReadPrice = tier.cacheRead ?? cacheRead
-        }
-        let charges = [
-            LLMPriceQuote.Charge(component: .input, tokens: usage.uncachedInputTokens, pricePerMillion: inputPrice),
-            .init(component: .cachedInput, tokens: usage.cachedTokens, pricePerMillion: cacheReadPrice ?? inputPrice),
-            .init(component: .cacheWrite, tokens: usage.cacheWriteTokens, pricePerMillion: cacheWrite ?? inputPrice),
-            .init(component: .output, tokens: usage.outputTokens, pricePerMillion: outputPrice),
-        ]
-        return LLMPriceQuote(
-            row: self, estimated: estimated, longContext: isLong, discount: usage.batch ? batchDiscount : .zero,
-            charges: charges)
+        .pricing(usage, standard: self, tier: nil, estimated: estimated)
     }
 }

@@ -40,7 +40,7 @@ struct QuoteCommand: ParsableCommand {
         for charge in quote.charges {
             let amount = ExactDecimal.format(charge.listPicos, scale: 12, minFractionDigits: 12)
             let label = charge.component.rawValue + ":"
-            print("\(label.padding(toLength: 16, withPad: " ", startingAt: 0))\(charge.tokens) tokens × \(charge.pricePerMillion)/1M = \(amount)")
+            print("\(label.padding(toLength: 16, withPad: " ", startingAt: 0))\(charge.quantity) \(charge.perUnits == 1_000 ? "× " : "tokens × ")\(charge.unitPrice)/\(charge.perUnits == 1_000 ? "1k" : "1M") = \(amount)")
         }
         print("list:           \(ExactDecimal.format(quote.listPicos, scale: 12, minFractionDigits: 12))")
         print("batch discount: \(quote.discount)")

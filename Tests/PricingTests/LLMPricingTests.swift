@@ -87,7 +87,7 @@ struct LLMPricingTests {
         // 100,000 × 3 + 100,000 × 15 = 1,800,000 µUSD (below the 200k tier)
         #expect(cost("anthropic", "claude-sonnet-4", LLMUsage(inputTokens: 100_000, outputTokens: 100_000)) == "1.800000000")
         let usage = LLMUsage(inputTokens: 1_000_000, outputTokens: 1_000_000)
-        let unknown = prices.quote(provider: "mistral", model: "mistral-large", usage: usage, on: day)
+        let unknown = prices.quote(provider: "mistral", model: "no-such-mistral-model", usage: usage, on: day)
         #expect(unknown.estimated)
         #expect(unknown.row?.reference == "*/*@2020-01-01")
         #expect(unknown.cost.description == "20.000000000")

@@ -48,7 +48,7 @@ public struct EventPricer: Sendable {
         switch event.usage {
         case .llm(let call):
             let quote = prices.quote(provider: call.provider, model: call.model, usage: call.tokens, on: date)
-            return .fixed(EventPricing(cost: quote.cost, priceReference: quote.row?.reference, estimated: quote.estimated, freeQuota: false))
+            return .fixed(EventPricing(cost: quote.cost, priceReference: quote.reference, estimated: quote.estimated, freeQuota: false))
         case .api(let call):
             guard let row = prices.serviceRow(service: call.service, operation: event.operation, on: date) else {
                 return .fixed(EventPricing(cost: .zero, priceReference: nil, estimated: false, freeQuota: false))

@@ -1,12 +1,16 @@
 import CSVCodec
 
 extension PriceTable {
-    /// The columns of `llm.csv`, in the order the shipped file has them.
+    /// The columns of `llm.csv` (sections 3 and 11.2), in the order the catalogue has them. A file
+    /// may hold any of them in any order; these five are required.
     public static let llmColumns = [
-        "provider", "model", "effective_from", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok",
-        "cache_write_per_mtok", "batch_discount", "long_context_threshold", "long_input_per_mtok",
-        "long_output_per_mtok", "long_cache_read_per_mtok", "aliases",
+        "provider", "model", "aliases", "effective_from", "service_tier", "input_per_mtok", "output_per_mtok",
+        "cache_read_per_mtok", "cache_write_per_mtok", "cache_write_1h_per_mtok", "input_audio_per_mtok",
+        "input_image_per_mtok", "output_audio_per_mtok", "output_image_per_mtok", "web_search_per_k", "request_per_k",
+        "long_context_threshold", "long_input_per_mtok", "long_output_per_mtok", "long_cache_read_per_mtok",
+        "long_cache_write_per_mtok", "long_cache_write_1h_per_mtok", "batch_discount", "deprecated",
     ]
+    static let requiredLLMColumns = ["provider", "model", "effective_from", "input_per_mtok", "output_per_mtok"]
 
     /// The columns of `services.csv`.
     public static let serviceColumns = [
@@ -14,47 +18,78 @@ extension PriceTable {
         "quota_scope",
     ]
 
-    /// Loads `llm.csv` and `services.csv` from a pricing directory.
+    /// The catalogue's file inside a pricing directory (contract 11.4).
+    public static let cataloguePath = "catalogue/llm.csv"
+
+    /// Loads `llm.csv`, `services.csv` and, when present, `catalogue/llm.csv` from a pricing directory.
     /// - Throws: ``PricingError`` naming the file and line of the first bad row.
     public init(directory: String) throws(PricingError) {
         let llm = try Self.loadLLMRows(path: directory + "/llm.csv")
+        let cataloguePath = directory + "/" + Self.cataloguePath
+        let catalogue = fileExists(cataloguePath) ? try Self.loadLLMRows(path: cataloguePath) : []
         let services = try Self.loadServiceRows(path: directory + "/services.csv")
-        try self.init(llm: llm, services: services)
+        try self.init(
+            llm: llm, catalogue: catalogue, services: services, llmSource: directory + "/llm.csv", catalogueSource: cataloguePath)
     }
 
     static func loadLLMRows(path: String) throws(PricingError) -> [LLMPriceRow] {
         var rows: [LLMPriceRow] = []
         var seen: [String: Int] = [:]
-        try forEachRecord(path: path, columns: llmColumns) { (field, line) throws(PricingError) in
+        try forEachRecord(path: path, columns: llmColumns, required: requiredLLMColumns) { (field, line) throws(PricingError) in
             let provider = try field.identifier("provider", allowWildcard: true)
-            let model = try field.identifier("model", allowWildcard: true)
+            let model = try field.modelName("model")
             if provider == "*" && model != "*" {
                 throw field.error("provider '*' is only allowed in the '*,*' row")
             }
-            var longContext: LongContextTier?
-            if let threshold = try field.count("long_context_threshold", minimum: 1) {
-                longContext = LongContextTier(
-                    threshold: threshold, input: try field.price("long_input_per_mtok"),
-                    output: try field.price("long_output_per_mtok"),
-                    cacheRead: try field.price("long_cache_read_per_mtok"))
-            } else if !field["long_input_per_mtok"].isEmpty || !field["long_output_per_mtok"].isEmpty
-                || !field["long_cache_read_per_mtok"].isEmpty
-            {
+            let tierText = field["service_tier"]
+            var tier: ServiceTier?
+            if !tierText.isEmpty {
+                guard let named = ServiceTier(rawValue: tierText), named != .standard else {
+                    throw field.error("service_tier '\(tierText)' must be empty (standard), batch, flex, priority or fast")
+                }
+                tier = named
+            }
+            var rates = LLMRates(
+                input: try field.price("input_per_mtok"), output: try field.price("output_per_mtok"),
+                cacheRead: try field.price("cache_read_per_mtok"), cacheWrite: try field.price("cache_write_per_mtok"),
+                cacheWrite1h: try field.price("cache_write_1h_per_mtok"), inputAudio: try field.price("input_audio_per_mtok"),
+                inputImage: try field.price("input_image_per_mtok"), outputAudio: try field.price("output_audio_per_mtok"),
+                outputImage: try field.price("output_image_per_mtok"), webSearchPerK: try field.price("web_search_per_k"),
+                requestPerK: try field.price("request_per_k"))
+            if tier == nil {
+                rates.input = try field.requiredPrice("input_per_mtok")
+                rates.output = try field.requiredPrice("output_per_mtok")
+            }
+            let longRates = LLMRates(
+                input: try field.price("long_input_per_mtok"), output: try field.price("long_output_per_mtok"),
+                cacheRead: try field.price("long_cache_read_per_mtok"), cacheWrite: try field.price("long_cache_write_per_mtok"),
+                cacheWrite1h: try field.price("long_cache_write_1h_per_mtok"))
+            let threshold = try field.count("long_context_threshold", minimum: 1)
+            // A tier row may give long prices for its standard row's threshold.
+            if threshold == nil && tier == nil && longRates != LLMRates() {
                 throw field.error("long_* prices need a long_context_threshold")
             }
             let discount = try field.price("batch_discount") ?? .zero
             guard discount <= .one else { throw field.error("batch_discount must be between 0 and 1") }
+            let deprecatedText = field["deprecated"]
+            guard ["", "true", "false"].contains(deprecatedText) else { throw field.error("deprecated must be true, false or empty") }
             let aliases = field["aliases"].split(separator: ";", omittingEmptySubsequences: true).map(String.init)
-            for alias in aliases where !isIdentifier(alias) {
-                throw field.error("alias '\(alias)' is not a valid model id")
+            for alias in aliases where !isIdentifier(alias) && !ModelPattern.isPattern(alias) {
+                throw field.error("alias '\(alias)' is neither a model id nor a pattern")
+            }
+            for name in [model] + aliases where ModelPattern.isPattern(name) {
+                do throws(PatternError) {
+                    _ = try ModelPattern(name)
+                } catch {
+                    throw field.error(error.message)
+                }
             }
             let row = LLMPriceRow(
-                provider: provider, model: model, effectiveFrom: try field.date("effective_from"),
-                input: try field.requiredPrice("input_per_mtok"), output: try field.requiredPrice("output_per_mtok"),
-                cacheRead: try field.price("cache_read_per_mtok"), cacheWrite: try field.price("cache_write_per_mtok"),
-                batchDiscount: discount, longContext: longContext, aliases: aliases)
+                provider: provider, model: model, effectiveFrom: try field.date("effective_from"), serviceTier: tier, rates: rates,
+                longContextThreshold: threshold, longRates: longRates, batchDiscount: discount, deprecated: deprecatedText == "true",
+                aliases: aliases)
             for name in [model] + aliases {
-                let key = "\(provider),\(name)@\(row.effectiveFrom)"
+                let key = "\(provider),\(name.lowercased())@\(row.effectiveFrom)/\(tier?.rawValue ?? "standard")"
                 if let earlier = seen[key] {
                     throw field.error("\(provider),\(name) from \(row.effectiveFrom) is already priced on line \(earlier)")
                 }
@@ -90,23 +125,37 @@ extension PriceTable {
         return rows
     }
 
+    /// Calls `body` with each record of a CSV file whose header names its columns: every
+    /// `required` one must be there, each at most once, and none outside `columns`.
     private static func forEachRecord(
-        path: String, columns: [String], _ body: (RecordFields, Int) throws(PricingError) -> Void
+        path: String, columns: [String], required: [String]? = nil, _ body: (RecordFields, Int) throws(PricingError) -> Void
     ) throws(PricingError) {
         let table: CSVTable
         do {
             table = try CSVTable(contentsOf: path)
-            try table.requireHeader(columns, source: path)
         } catch {
             throw PricingError(file: error.source, line: error.line, message: error.message)
         }
+        let header = table.header.map { $0.trimmingSpaces() }
+        var index: [String: Int] = [:]
+        for (position, name) in header.enumerated() {
+            guard columns.contains(name) else {
+                throw PricingError(file: path, line: 1, message: "unknown column '\(name)' (the columns are \(columns.joined(separator: ", ")))")
+            }
+            guard index.updateValue(position, forKey: name) == nil else {
+                throw PricingError(file: path, line: 1, message: "the column '\(name)' appears twice")
+            }
+        }
+        for name in required ?? columns where index[name] == nil {
+            throw PricingError(file: path, line: 1, message: "the header has no column '\(name)'")
+        }
         for record in table.records {
-            guard record.fields.count == columns.count else {
+            guard record.fields.count == header.count else {
                 throw PricingError(
                     file: path, line: record.line,
-                    message: "expected \(columns.count) fields, found \(record.fields.count)")
+                    message: "expected \(header.count) fields, found \(record.fields.count)")
             }
-            try body(RecordFields(path: path, record: record, columns: columns), record.line)
+            try body(RecordFields(path: path, record: record, index: index), record.line)
         }
     }
 }
@@ -115,11 +164,13 @@ extension PriceTable {
 struct RecordFields {
     let path: String
     let record: CSVTable.Record
-    let columns: [String]
+    /// Column name to its field's position.
+    let index: [String: Int]
 
+    /// The field, trimmed; empty when the file has no such column.
     subscript(column: String) -> String {
-        guard let index = columns.firstIndex(of: column) else { return "" }
-        return record.fields[index].trimmingSpaces()
+        guard let position = index[column] else { return "" }
+        return record.fields[position].trimmingSpaces()
     }
 
     func error(_ message: String) -> PricingError {
@@ -130,6 +181,15 @@ struct RecordFields {
         let value = self[column]
         if allowWildcard && value == "*" { return value }
         guard isIdentifier(value) else { throw error("\(column) '\(value)' is not a valid identifier") }
+        return value
+    }
+
+    /// A model id, a pattern, or `*`.
+    func modelName(_ column: String) throws(PricingError) -> String {
+        let value = self[column]
+        guard value == "*" || isIdentifier(value) || ModelPattern.isPattern(value) else {
+            throw error("\(column) '\(value)' is neither a model id nor a pattern")
+        }
         return value
     }
 

@@ -1,61 +1,162 @@
+import Synchronization
+
 /// The LLM and external-API price tables, indexed for lookup by key and date.
+///
+/// LLM rows come from two files: the operator's `llm.csv` and the generated catalogue. A model id
+/// is resolved (contract 11.2, 11.4) to exact ids of the operator's file, then of the catalogue,
+/// then the first matching pattern of the operator's file, then of the catalogue, then the
+/// `provider,*` and `*,*` fallbacks (estimated). Ids are compared in lower case; a resolution
+/// that needed a pattern is cached per distinct id, so patterns never cost per event.
 public struct PriceTable: Sendable {
     struct Key: Hashable, Sendable {
         var first: String
         var second: String
     }
 
-    /// Rows per key, sorted by `effectiveFrom`; aliases point at the rows that list them.
-    private var llmRows: [Key: [LLMPriceRow]] = [:]
+    /// Every row of one `(provider, model)` key: standard rows and tier rows, each by date.
+    public struct ModelPrices: Sendable {
+        public var provider: String
+        public var model: String
+        /// The file the rows came from.
+        public var source: String
+        public var standard: [LLMPriceRow]
+        public var tiers: [ServiceTier: [LLMPriceRow]]
+    }
+
+    /// The keys, operator's first.
+    public private(set) var models: [ModelPrices] = []
+    /// Lower-case exact ids (and aliases) to their key's index in ``models``; the first file to
+    /// claim an id keeps it.
+    private var exact: [Key: Int] = [:]
+    /// Per provider, the patterns in lookup order, with their key's index.
+    private var patterns: [String: [(pattern: ModelPattern, model: Int)]] = [:]
+    private let patternResolutions = PatternResolutions()
     private var serviceRows: [Key: [ServicePriceRow]] = [:]
 
-    /// Builds a table from rows.
-    /// - Throws: ``PricingError`` when two rows have the same key and date.
-    public init(llm: [LLMPriceRow], services: [ServicePriceRow]) throws(PricingError) {
-        for row in llm {
-            for model in [row.model] + row.aliases {
-                llmRows[Key(first: row.provider, second: model), default: []].append(row)
+    /// Builds a table from rows; `catalogue` rows of a key the operator's rows price are hidden.
+    /// - Throws: ``PricingError`` when two rows of a key and tier have the same date, or a pattern
+    ///   is not valid.
+    public init(
+        llm: [LLMPriceRow], catalogue: [LLMPriceRow] = [], services: [ServicePriceRow], llmSource: String = "llm.csv",
+        catalogueSource: String = "catalogue/llm.csv"
+    ) throws(PricingError) {
+        let own = try Self.group(llm, source: llmSource)
+        let claimed = Set(own.map { Key(first: $0.provider, second: $0.model.lowercased()) })
+        let catalogued = try Self.group(catalogue, source: catalogueSource).filter {
+            !claimed.contains(Key(first: $0.provider, second: $0.model.lowercased()))
+        }
+        models = own + catalogued
+        var patternsByFile: [[String: [(pattern: ModelPattern, model: Int)]]] = [[:], [:]]
+        for (index, prices) in models.enumerated() {
+            let file = index < own.count ? 0 : 1
+            for name in prices.names {
+                if ModelPattern.isPattern(name) {
+                    guard !patternsByFile[file][prices.provider, default: []].contains(where: { $0.pattern.text == name }) else { continue }
+                    do {
+                        patternsByFile[file][prices.provider, default: []].append((try ModelPattern(name), index))
+                    } catch {
+                        throw PricingError(file: prices.source, line: 0, message: "\(prices.provider),\(prices.model): \(error.message)")
+                    }
+                } else if exact[Key(first: prices.provider, second: name.lowercased())] == nil {
+                    exact[Key(first: prices.provider, second: name.lowercased())] = index
+                }
             }
         }
-        for (key, rows) in llmRows {
-            let sorted = rows.sorted { $0.effectiveFrom < $1.effectiveFrom }
-            for (a, b) in zip(sorted, sorted.dropFirst()) where a.effectiveFrom == b.effectiveFrom {
-                throw PricingError(
-                    file: "llm.csv", line: 0,
-                    message: "two rows price \(key.first),\(key.second) from \(a.effectiveFrom)"
-                )
-            }
-            llmRows[key] = sorted
-        }
+        patterns = patternsByFile[0].merging(patternsByFile[1]) { $0 + $1 }
         for row in services {
             serviceRows[Key(first: row.service, second: row.operation), default: []].append(row)
         }
         for (key, rows) in serviceRows {
             let sorted = rows.sorted { $0.effectiveFrom < $1.effectiveFrom }
             for (a, b) in zip(sorted, sorted.dropFirst()) where a.effectiveFrom == b.effectiveFrom {
-                throw PricingError(
-                    file: "services.csv", line: 0,
-                    message: "two rows price \(key.first),\(key.second) from \(a.effectiveFrom)"
-                )
+                throw PricingError(file: "services.csv", line: 0, message: "two rows price \(key.first),\(key.second) from \(a.effectiveFrom)")
             }
             serviceRows[key] = sorted
         }
     }
 
-    /// The row that prices `provider`/`model` on `date`, and whether it is a fallback estimate.
-    ///
-    /// Tries the model (or an alias), then `provider,*`, then `*,*`; nil when none is in force.
-    public func llmRow(provider: String, model: String, on date: CivilDate) -> (row: LLMPriceRow, estimated: Bool)? {
-        if let row = Self.inForce(llmRows[Key(first: provider, second: model)], on: date) {
-            return (row, row.isFallback)
+    /// Groups rows by `(provider, model)`, keeping the first appearance's order, with each tier's rows by date.
+    private static func group(_ rows: [LLMPriceRow], source: String) throws(PricingError) -> [ModelPrices] {
+        var order: [Key: Int] = [:]
+        var grouped: [ModelPrices] = []
+        for row in rows {
+            let key = Key(first: row.provider, second: row.model.lowercased())
+            let index: Int
+            if let known = order[key] {
+                index = known
+            } else {
+                index = grouped.count
+                order[key] = index
+                grouped.append(ModelPrices(provider: row.provider, model: row.model, source: source, standard: [], tiers: [:]))
+            }
+            if let tier = row.serviceTier {
+                grouped[index].tiers[tier, default: []].append(row)
+            } else {
+                grouped[index].standard.append(row)
+            }
         }
-        if let row = Self.inForce(llmRows[Key(first: provider, second: "*")], on: date) {
-            return (row, true)
+        for index in grouped.indices {
+            let name = "\(grouped[index].provider),\(grouped[index].model)"
+            grouped[index].standard = try sortedByDate(grouped[index].standard, source: source, name: name)
+            for (tier, rows) in grouped[index].tiers {
+                grouped[index].tiers[tier] = try sortedByDate(rows, source: source, name: "\(name) (\(tier.rawValue))")
+            }
         }
-        if let row = Self.inForce(llmRows[Key(first: "*", second: "*")], on: date) {
-            return (row, true)
+        return grouped
+    }
+
+    private static func sortedByDate(_ rows: [LLMPriceRow], source: String, name: String) throws(PricingError) -> [LLMPriceRow] {
+        let sorted = rows.sorted { $0.effectiveFrom < $1.effectiveFrom }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.effectiveFrom == b.effectiveFrom {
+            throw PricingError(file: source, line: 0, message: "two rows price \(name) from \(a.effectiveFrom)")
+        }
+        return sorted
+    }
+
+    /// The key that prices `provider`/`model` by its id, an alias or a pattern; nil when only a
+    /// fallback would.
+    public func resolve(provider: String, model: String) -> ModelPrices? {
+        resolvedIndex(provider: provider, model: model).map { models[$0] }
+    }
+
+    private func resolvedIndex(provider: String, model: String) -> Int? {
+        let key = Key(first: provider, second: foldedID(model))
+        if let index = exact[key] { return index }
+        return patternResolutions.resolution(of: key) {
+            patterns[provider]?.first { $0.pattern.matches(folded: key.second) }?.model
+        }
+    }
+
+    /// The key and standard row that price `provider`/`model` on `date`, and whether that is a
+    /// fallback estimate. A key with no standard row in force yet falls through to the fallbacks.
+    private func lookup(provider: String, model: String, on date: CivilDate) -> (prices: ModelPrices, row: LLMPriceRow, estimated: Bool)? {
+        if let index = resolvedIndex(provider: provider, model: model), let row = Self.inForce(models[index].standard, on: date) {
+            return (models[index], row, false)
+        }
+        for key in [Key(first: provider, second: "*"), Key(first: "*", second: "*")] {
+            if let index = exact[key], let row = Self.inForce(models[index].standard, on: date) { return (models[index], row, true) }
         }
         return nil
+    }
+
+    /// The standard row that prices `provider`/`model` on `date`, and whether it is a fallback estimate.
+    public func llmRow(provider: String, model: String, on date: CivilDate) -> (row: LLMPriceRow, estimated: Bool)? {
+        lookup(provider: provider, model: model, on: date).map { ($0.row, $0.estimated) }
+    }
+
+    /// Prices one LLM request made on `date` in its service tier (contract 11.3).
+    public func quote(provider: String, model: String, usage: LLMUsage, on date: CivilDate) -> LLMPriceQuote {
+        guard let (prices, row, estimated) = lookup(provider: provider, model: model, on: date) else {
+            return LLMPriceQuote(row: nil, tierRow: nil, estimated: true, longContext: false, discount: .zero, charges: [])
+        }
+        var tierRow: LLMPriceRow?
+        var unknownTier = false
+        if usage.serviceTier != .standard {
+            tierRow = prices.tiers[usage.serviceTier].flatMap { Self.inForce($0, on: date) }
+            // Batch falls back to the row's discount; another tier no table knows is a guess.
+            unknownTier = tierRow == nil && usage.serviceTier != .batch
+        }
+        return .pricing(usage, standard: row, tier: tierRow, estimated: estimated || unknownTier)
     }
 
     /// The row that prices `service`/`operation` on `date`, or nil for an unpriced operation.
@@ -73,6 +174,38 @@ public struct PriceTable: Sendable {
         // Rows are few per key: a backwards scan beats a binary search here.
         for row in rows.reversed() where row.effectiveFrom <= date { return row }
         return nil
+    }
+}
+
+/// Which key a model id that no exact id names resolved to, per distinct id (nil: none).
+private final class PatternResolutions: Sendable {
+    private let known = Mutex<[PriceTable.Key: Int?]>([:])
+
+    /// Distinct ids remembered; beyond it the memory starts afresh (ids are producer input).
+    private let capacity = 100_000
+
+    func resolution(of key: PriceTable.Key, _ resolve: () -> Int?) -> Int? {
+        if let cached = known.withLock({ $0[key] }) { return cached }
+        let found = resolve()
+        known.withLock { known in
+            if known.count >= capacity { known.removeAll(keepingCapacity: true) }
+            known[key] = .some(found)
+        }
+        return found
+    }
+}
+
+/// `id` in lower case, without a copy when it has no upper-case letter (the common case).
+private func foldedID(_ id: String) -> String {
+    id.utf8.contains(where: { (0x41...0x5A).contains($0) }) ? id.lowercased() : id
+}
+
+extension PriceTable.ModelPrices {
+    /// The key's model and every alias its rows list, in order, each once.
+    public var names: [String] {
+        var seen: Set<String> = []
+        return ([model] + standard.flatMap(\.aliases) + tiers.keys.sorted { $0.rawValue < $1.rawValue }.flatMap { tiers[$0]?.flatMap(\.aliases) ?? [] })
+            .filter { seen.insert($0).inserted }
     }
 }
 

@@ -19,15 +19,15 @@ struct FocusCharges {
         switch event.usage {
         case .llm(let call):
             let quote = prices.quote(provider: call.provider, model: call.model, usage: call.tokens, on: date)
-            guard let row = quote.row, row.reference == reference, quote.cost == record.pricing.cost else {
+            guard let row = quote.row, quote.reference == reference, quote.cost == record.pricing.cost else {
                 throw mismatch(record, found: "\(quote.row?.reference ?? "no price row") costing \(quote.cost)")
             }
-            for charge in quote.charges where charge.tokens > 0 {
+            for charge in quote.charges where charge.quantity > 0 {
                 let sku = FocusSKU(
                     kind: .llm, publisher: call.provider, product: call.model, component: charge.component.rawValue,
                     batch: call.tokens.batch, longContext: quote.longContext, effectiveFrom: row.effectiveFrom,
-                    listUnitPrice: charge.pricePerMillion, discount: quote.discount)
-                try body(sku, charge.tokens)
+                    listUnitPrice: charge.unitPrice, discount: quote.discount)
+                try body(sku, charge.quantity)
             }
         case .api(let call):
             guard call.status == .success else { return }

@@ -1,0 +1,86 @@
+import Synchronization
+
+/// A `model` or alias of `llm.csv` that names many model ids (contract 11.2): `*` matches any run
+/// of characters (`claude-sonnet-4-5*`), and `re:` starts a regular expression searched for in the
+/// id (`re:^claude-opus-5-\d{8}$`). Ids are matched in lower case; a glob is folded with them, a
+/// regular expression is used as written (folding it would turn `\D` into `\d`).
+public struct ModelPattern: Sendable {
+    /// As written in the file.
+    public let text: String
+    private let matcher: Matcher
+
+    private enum Matcher: Sendable {
+        /// The glob's literal pieces, lower case, between its stars.
+        case glob([String])
+        case regex(CompiledRegex)
+    }
+
+    /// Whether `text` is a pattern rather than a plain id (`*` alone is the fallback row, not a pattern).
+    public static func isPattern(_ text: String) -> Bool {
+        text != "*" && (text.hasPrefix("re:") || text.contains("*"))
+    }
+
+    /// A pattern; nil with the reason when a regular expression does not compile.
+    public init(_ text: String) throws(PatternError) {
+        self.text = text
+        if text.hasPrefix("re:") {
+            matcher = .regex(try CompiledRegex(String(text.dropFirst(3))))
+        } else {
+            matcher = .glob(text.lowercased().split(separator: "*", omittingEmptySubsequences: false).map(String.init))
+        }
+    }
+
+    /// Whether the pattern matches `id`, already folded to lower case.
+    public func matches(folded id: String) -> Bool {
+        switch matcher {
+        case .regex(let regex): return regex.isFound(in: id)
+        case .glob(let pieces): return Self.glob(pieces, matches: Substring(id))
+        }
+    }
+
+    private static func glob(_ pieces: [String], matches id: Substring) -> Bool {
+        guard let first = pieces.first else { return id.isEmpty }
+        guard pieces.count > 1 else { return id == first }
+        guard id.hasPrefix(first), let last = pieces.last else { return false }
+        var rest = id.dropFirst(first.count)
+        guard rest.count >= last.count, rest.hasSuffix(last) else { return false }
+        rest = rest.dropLast(last.count)
+        for piece in pieces.dropFirst().dropLast() where !piece.isEmpty {
+            guard let found = rest.firstRange(of: piece) else { return false }
+            rest = rest[found.upperBound...]
+        }
+        return true
+    }
+}
+
+/// A regular expression compiled on its first use: a catalogue holds hundreds that a run never
+/// needs, and compiling them all would cost every command's start-up.
+final class CompiledRegex: Sendable {
+    private let source: String
+    private let compiled = Mutex<Regex<AnyRegexOutput>?>(nil)
+
+    init(_ source: String) throws(PatternError) {
+        self.source = source
+        do {
+            _ = try Regex(source)
+        } catch {
+            throw PatternError(message: "'re:\(source)' is not a regular expression: \(error)")
+        }
+    }
+
+    func isFound(in id: String) -> Bool {
+        let regex = compiled.withLock { cached -> Regex<AnyRegexOutput>? in
+            if let cached { return cached }
+            let made = try? Regex(source)
+            cached = made
+            return made
+        }
+        guard let regex else { return false }
+        return (try? regex.firstMatch(in: id)) != nil
+    }
+}
+
+/// A pattern that cannot be used.
+public struct PatternError: Error, Sendable {
+    public var message: String
+}
