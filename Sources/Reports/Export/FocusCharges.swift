@@ -25,7 +25,9 @@ struct FocusCharges {
             for charge in quote.charges where charge.quantity > 0 {
                 let sku = FocusSKU(
                     kind: .llm, publisher: call.provider, product: call.model, component: charge.component.rawValue,
-                    batch: call.tokens.batch, longContext: quote.longContext, effectiveFrom: row.effectiveFrom,
+                    tier: call.tokens.serviceTier, longContext: quote.longContext,
+                    // The later of the two rows: a price the SKU has from that day on.
+                    effectiveFrom: max(row.effectiveFrom, quote.tierRow?.effectiveFrom ?? row.effectiveFrom),
                     listUnitPrice: charge.unitPrice, discount: quote.discount)
                 try body(sku, charge.quantity)
             }
@@ -39,7 +41,7 @@ struct FocusCharges {
             }
             func sku(_ component: String, _ price: Decimal6) -> FocusSKU {
                 FocusSKU(
-                    kind: .api, publisher: call.service, product: event.operation, component: component, batch: false,
+                    kind: .api, publisher: call.service, product: event.operation, component: component, tier: .standard,
                     longContext: false, effectiveFrom: row.effectiveFrom, listUnitPrice: price, discount: .zero)
             }
             // Every successful call is a request, even at a zero call price; units are a SKU only

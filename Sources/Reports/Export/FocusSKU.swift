@@ -12,10 +12,14 @@ struct FocusSKU: Hashable, Sendable {
     var publisher: String
     /// The event's `model` as sent (LLM) or its `operation` (API).
     var product: String
-    /// `input`, `cached_input`, `cache_write`, `output`, `call` or `unit`.
+    /// An LLM component (`input`, `cached_input`, `cache_write`, `cache_write_1h`, `input_audio`,
+    /// `input_image`, `output`, `output_audio`, `output_image`, `web_search`, `request`), or an
+    /// API's `call` or `unit`.
     var component: String
-    /// A batch request: a SKU of its own, billed at `1 - discount` of its list price.
-    var batch: Bool
+    /// The service tier of an LLM request other than standard (`batch`, `flex`, …): a SKU of its
+    /// own; a batch request of a model without a batch tier row is billed at `1 - discount` of
+    /// its list price.
+    var tier: ServiceTier
     /// A request priced at the long-context tier: a SKU of its own.
     var longContext: Bool
     /// The price row's `effective_from`.
@@ -25,10 +29,10 @@ struct FocusSKU: Hashable, Sendable {
     /// The fraction taken off the list price (the row's batch discount on a batch request, else 0).
     var discount: Decimal6
 
-    /// `provider/model/component[/batch][/long]` or `service/operation/component`.
+    /// `provider/model/component[/tier][/long]` or `service/operation/component`.
     var skuID: String {
         var id = "\(publisher)/\(product)/\(component)"
-        if batch { id += "/batch" }
+        if tier != .standard { id += "/\(tier.rawValue)" }
         if longContext { id += "/long" }
         return id
     }
@@ -40,6 +44,7 @@ struct FocusSKU: Hashable, Sendable {
         switch component {
         case "call": .requests
         case "unit": .units
+        case LLMComponent.webSearch.rawValue, LLMComponent.request.rawValue: .thousandRequests
         default: .tokens
         }
     }
@@ -49,15 +54,12 @@ struct FocusSKU: Hashable, Sendable {
         var text: String
         switch unit {
         case .tokens: text = "\(product) \(component.replacingUnderscores()) tokens"
+        case .thousandRequests: text = component == LLMComponent.webSearch.rawValue ? "\(product) web searches" : "\(product) requests"
         case .requests: text = "\(publisher) \(product) calls"
         case .units: text = "\(publisher) \(product) units"
         }
-        switch (batch, longContext) {
-        case (true, true): text += " (batch, long context)"
-        case (true, false): text += " (batch)"
-        case (false, true): text += " (long context)"
-        case (false, false): break
-        }
+        let notes = (tier == .standard ? [] : [tier.rawValue]) + (longContext ? ["long context"] : [])
+        if !notes.isEmpty { text += " (\(notes.joined(separator: ", ")))" }
         return text
     }
 }
@@ -65,6 +67,8 @@ struct FocusSKU: Hashable, Sendable {
 /// What a FOCUS row's quantities count.
 enum FocusUnit: Sendable {
     case tokens
+    /// LLM web searches and request fees, priced per 1,000.
+    case thousandRequests
     case requests
     case units
 
@@ -72,15 +76,16 @@ enum FocusUnit: Sendable {
     var consumedUnit: String {
         switch self {
         case .tokens: "Tokens"
-        case .requests: "Requests"
+        case .thousandRequests, .requests: "Requests"
         case .units: "Units"
         }
     }
 
-    /// `PricingUnit`: prices are per 1M tokens, per call and per unit.
+    /// `PricingUnit`: prices are per 1M tokens, per 1,000 searches or requests, per call and per unit.
     var pricingUnit: String {
         switch self {
         case .tokens: "1000000 Tokens"
+        case .thousandRequests: "1000 Requests"
         case .requests: "Requests"
         case .units: "Units"
         }
@@ -90,6 +95,7 @@ enum FocusUnit: Sendable {
     var pricingScale: Int {
         switch self {
         case .tokens: 6
+        case .thousandRequests: 3
         case .requests, .units: 0
         }
     }
