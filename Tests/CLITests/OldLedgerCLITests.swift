@@ -57,6 +57,7 @@ struct OldLedgerCLITests {
         let before = try Data(contentsOf: URL(fileURLWithPath: db))
         try expectSameAsBefore()
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before, "a reader changed the file")
+        #expect(try runTool("sqlite3", [db, "PRAGMA user_version"]) == "2\n")
     }
 
     @Test("after a writer migrates it, the ledger still verifies and exports the same, and takes new events")
@@ -64,9 +65,28 @@ struct OldLedgerCLITests {
         defer { directory.remove() }
         let writer = try runCostLedger(["ingest"] + common + ["-"], stdin: "")
         #expect(writer.stdout == #"{"accepted":0,"duplicates":0,"rejected":[]}"# + "\n", "\(writer.stderr)")
+        #expect(try runTool("sqlite3", [db, "PRAGMA user_version"]) == "3\n")
         try expectSameAsBefore()
         // The same input again: every accepted event is a duplicate, so its canonical bytes are unchanged.
         let again = try runCostLedger(["ingest"] + common + [Self.fixtures + "/ledger-v2.ndjson"])
         #expect(again.stdout.hasPrefix(#"{"accepted":0,"duplicates":30,"rejected":[{"file":"#), "\(again.stdout)\(again.stderr)")
+
+        // An event with the fields of section 11.1, after the old ones, is stored with them and verifies.
+        let event =
+            #"{"id":"fx-new-01","kind":"llm","timestamp":"2026-11-20T10:00:00Z","tenant_id":"acme","worker":"w","operation":"chat","#
+            + #""provider":"openai","model":"gpt-4o","input_tokens":2000,"output_tokens":500,"cached_tokens":100,"cache_write_1h_tokens":200,"#
+            + #""input_audio_tokens":300,"input_image_tokens":400,"output_audio_tokens":50,"output_image_tokens":60,"reasoning_tokens":70,"#
+            + #""web_search_requests":2,"service_tier":"priority","provider_cost_usd":"0.5"}"#
+        let added = try runCostLedger(["ingest"] + common + ["-"], stdin: event + "\n")
+        #expect(added.stdout == #"{"accepted":1,"duplicates":0,"rejected":[]}"# + "\n", "\(added.stderr)")
+        let columns =
+            "seq, cache_write_1h_tokens, input_audio_tokens, input_image_tokens, output_audio_tokens, output_image_tokens, "
+            + "reasoning_tokens, web_search_requests, service_tier, provider_cost_nanos"
+        // Sequence 29 is an API call of the fixture: NULL in every new column.
+        let rows = try runTool("sqlite3", [db, "SELECT \(columns) FROM events WHERE seq >= 29"])
+        #expect(rows == "29|||||||||\n30|200|300|400|50|60|70|2|priority|500000000\n")
+        #expect(try runCostLedger(["verify"] + common).stdout == "ok 30 events\n")
+        let retry = try runCostLedger(["ingest"] + common + ["-"], stdin: event.replacingOccurrences(of: #""0.5""#, with: #""0.500000000""#) + "\n")
+        #expect(retry.stdout == #"{"accepted":0,"duplicates":1,"rejected":[]}"# + "\n")
     }
 }

@@ -203,7 +203,7 @@ struct LedgerTests {
         let reopened = try SQLiteLedgerStore(path: path)
         #expect(try LedgerAggregates(store: reopened).usage(to: end) == before)
         #expect(try Ledger(store: reopened, prices: LedgerFixture.prices).verify().isSound)
-        #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "2\n")
+        #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "3\n")
     }
 
     @Test("two connections writing in turn (the CLI and the server) share one numbering of usage keys")

@@ -8,6 +8,8 @@ public struct EventDecoder: Sendable {
     public static let maxTokens: Int64 = 100_000_000
     /// The largest `units` accepted.
     public static let maxUnits: Int64 = 1_000_000
+    /// The largest `web_search_requests` accepted.
+    public static let maxWebSearches: Int64 = 1_000_000
     /// How far ahead of the clock a timestamp may be.
     public static let futureTolerance: Int64 = 3_600_000
 
@@ -97,18 +99,25 @@ private struct FieldReader {
         case .llm:
             let provider = try identifier(.provider)
             let model = try identifier(.model)
-            let tokens = LLMUsage(
-                inputTokens: try count(.inputTokens, range: 0...EventDecoder.maxTokens, default: nil),
-                outputTokens: try count(.outputTokens, range: 0...EventDecoder.maxTokens, default: nil),
-                cachedTokens: try count(.cachedTokens, range: 0...EventDecoder.maxTokens, default: 0),
-                cacheWriteTokens: try count(.cacheWriteTokens, range: 0...EventDecoder.maxTokens, default: 0),
-                batch: try bool(.batch, default: false))
+            let input = try count(.inputTokens, range: 0...EventDecoder.maxTokens, default: nil)
+            let output = try count(.outputTokens, range: 0...EventDecoder.maxTokens, default: nil)
+            let cached = try tokenCount(.cachedTokens)
+            let cacheWrite = try tokenCount(.cacheWriteTokens)
+            let batch = try bool(.batch, default: false)
             let fingerprint = try optionalIdentifier(.promptFingerprint)
             let status = try status(required: false)
-            if tokens.cachedTokens + tokens.cacheWriteTokens > tokens.inputTokens {
-                throw fail(.cachedExceedsInput, "cached_tokens + cache_write_tokens exceed input_tokens")
-            }
-            usage = .llm(LLMCall(provider: provider, model: model, tokens: tokens, promptFingerprint: fingerprint, status: status))
+            // Section 11.1, read after the fields of section 2 so that their errors come first as before.
+            let tokens = LLMUsage(
+                inputTokens: input, outputTokens: output, cachedTokens: cached, cacheWriteTokens: cacheWrite, batch: batch,
+                cacheWrite1hTokens: try tokenCount(.cacheWrite1hTokens), inputAudioTokens: try tokenCount(.inputAudioTokens),
+                inputImageTokens: try tokenCount(.inputImageTokens), outputAudioTokens: try tokenCount(.outputAudioTokens),
+                outputImageTokens: try tokenCount(.outputImageTokens), reasoningTokens: try tokenCount(.reasoningTokens),
+                webSearchRequests: try count(.webSearchRequests, range: 0...EventDecoder.maxWebSearches, default: 0),
+                serviceTier: try serviceTier(batch: batch))
+            let providerCost = try providerCost()
+            try checkParts(of: tokens)
+            usage = .llm(
+                LLMCall(provider: provider, model: model, tokens: tokens, promptFingerprint: fingerprint, status: status, providerCost: providerCost))
         case .api:
             let service = try identifier(.service)
             let units = try count(.units, range: 1...EventDecoder.maxUnits, default: 1)
@@ -159,6 +168,74 @@ private struct FieldReader {
             throw fail(.invalidValue, "\(field.name) must be between \(range.lowerBound) and \(range.upperBound)")
         default:
             throw fail(.invalidType, "\(field.name) must be an integer")
+        }
+    }
+
+    /// An optional token count: 0 when absent, at most ``EventDecoder/maxTokens``.
+    private func tokenCount(_ field: EventField) throws(EventError) -> Int64 {
+        try count(field, range: 0...EventDecoder.maxTokens, default: 0)
+    }
+
+    /// `service_tier`: when absent, `batch` if the request went through a batch API, else `standard`.
+    private func serviceTier(batch: Bool) throws(EventError) -> ServiceTier {
+        switch fields[.serviceTier] ?? .null {
+        case .null:
+            return batch ? .batch : .standard
+        case .string(let text):
+            guard let tier = ServiceTier(rawValue: text) else {
+                throw fail(.invalidValue, "service_tier must be \"standard\", \"batch\", \"flex\", \"priority\" or \"fast\"")
+            }
+            guard !batch || tier == .batch else {
+                throw fail(.invalidValue, "service_tier must be \"batch\" (or absent) when batch is true, not \"\(tier.rawValue)\"")
+            }
+            return tier
+        default:
+            throw fail(.invalidType, "service_tier must be a string")
+        }
+    }
+
+    /// `provider_cost_usd`: a decimal string (`digits[.digits]`, no sign or exponent, at most 9
+    /// fractional digits), kept exactly as nano-USD; a JSON number is refused so that no binary
+    /// floating point ever rounds it.
+    private func providerCost() throws(EventError) -> Money? {
+        switch fields[.providerCostUSD] ?? .null {
+        case .null:
+            return nil
+        case .string(let text):
+            let parts = text.utf8.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+            let plain = parts.allSatisfy { part in !part.isEmpty && part.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }
+            guard plain, let cost = Money(decimal: text) else {
+                throw fail(
+                    .invalidValue,
+                    "provider_cost_usd must be a decimal string of USD, at least 0, with at most 9 fractional digits (\"0.0123\")")
+            }
+            return cost
+        default:
+            throw fail(.invalidType, "provider_cost_usd must be a string holding a decimal (\"0.0123\"), not a JSON number")
+        }
+    }
+
+    /// The parts of section 11.1 must fit in the totals they are parts of.
+    private func checkParts(of tokens: LLMUsage) throws(EventError) {
+        let cacheParts = tokens.cachedTokens + tokens.cacheWriteTokens + tokens.cacheWrite1hTokens
+        if cacheParts > tokens.inputTokens {
+            // The message of section 2 when the event uses only its fields.
+            throw fail(
+                .cachedExceedsInput,
+                tokens.cacheWrite1hTokens == 0
+                    ? "cached_tokens + cache_write_tokens exceed input_tokens"
+                    : "cached_tokens + cache_write_tokens + cache_write_1h_tokens exceed input_tokens")
+        }
+        if cacheParts + tokens.inputAudioTokens + tokens.inputImageTokens > tokens.inputTokens {
+            throw fail(
+                .partsExceedTotal,
+                "cached_tokens + cache_write_tokens + cache_write_1h_tokens + input_audio_tokens + input_image_tokens exceed input_tokens")
+        }
+        if tokens.outputAudioTokens + tokens.outputImageTokens > tokens.outputTokens {
+            throw fail(.partsExceedTotal, "output_audio_tokens + output_image_tokens exceed output_tokens")
+        }
+        if tokens.reasoningTokens > tokens.outputTokens {
+            throw fail(.partsExceedTotal, "reasoning_tokens exceed output_tokens")
         }
     }
 

@@ -12,6 +12,8 @@ public struct EventError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidTimestamp = Code(rawValue: "invalid_timestamp")
         public static let timestampInFuture = Code(rawValue: "timestamp_in_future")
         public static let cachedExceedsInput = Code(rawValue: "cached_exceeds_input")
+        /// The audio and image parts of the input or output, or the reasoning tokens, exceed their total (section 11.1).
+        public static let partsExceedTotal = Code(rawValue: "parts_exceed_total")
         public static let unknownKind = Code(rawValue: "unknown_kind")
         public static let idConflict = Code(rawValue: "id_conflict")
 

@@ -8,6 +8,9 @@ import Darwin
 enum EventField: Int, CaseIterable {
     case id, kind, timestamp, tenantID, worker, operation, conversationID, provider, model, inputTokens, outputTokens
     case cachedTokens, cacheWriteTokens, batch, promptFingerprint, status, service, units, requestKey
+    // Section 11.1.
+    case cacheWrite1hTokens, inputAudioTokens, inputImageTokens, outputAudioTokens, outputImageTokens, reasoningTokens
+    case webSearchRequests, serviceTier, providerCostUSD
 
     /// The JSON name.
     var name: String { Self.names[rawValue] }
@@ -15,7 +18,8 @@ enum EventField: Int, CaseIterable {
     private static let names = [
         "id", "kind", "timestamp", "tenant_id", "worker", "operation", "conversation_id", "provider", "model", "input_tokens",
         "output_tokens", "cached_tokens", "cache_write_tokens", "batch", "prompt_fingerprint", "status", "service", "units",
-        "request_key",
+        "request_key", "cache_write_1h_tokens", "input_audio_tokens", "input_image_tokens", "output_audio_tokens",
+        "output_image_tokens", "reasoning_tokens", "web_search_requests", "service_tier", "provider_cost_usd",
     ]
     private static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
 

@@ -58,13 +58,19 @@ public struct LLMCall: Sendable, Hashable {
     public var tokens: LLMUsage
     public var promptFingerprint: String?
     public var status: CallStatus
+    /// The cost the provider or a gateway reported (`provider_cost_usd`, section 11.1), exactly; nil when not given.
+    public var providerCost: Money?
 
-    public init(provider: String, model: String, tokens: LLMUsage, promptFingerprint: String? = nil, status: CallStatus = .success) {
+    public init(
+        provider: String, model: String, tokens: LLMUsage, promptFingerprint: String? = nil, status: CallStatus = .success,
+        providerCost: Money? = nil
+    ) {
         self.provider = provider
         self.model = model
         self.tokens = tokens
         self.promptFingerprint = promptFingerprint
         self.status = status
+        self.providerCost = providerCost
     }
 }
 

@@ -28,4 +28,16 @@ public struct LineItem {
     public var units: Int64
     public var cost: Money
     public var estimated: Bool
+    /// The section 11.1 counts (LLM requests only; 0 for API calls and for events stored before them).
+    public var moreTokens:
+        (cacheWrite1h: Int64, inputAudio: Int64, inputImage: Int64, outputAudio: Int64, outputImage: Int64, reasoning: Int64)
+    /// Server-side web searches (LLM requests only).
+    public var webSearchRequests: Int64
+    /// The tier the provider served (nil for API calls; the one `batch` implies for an LLM request
+    /// stored before section 11).
+    public var serviceTier: ServiceTier?
+    /// The cost the provider reported for an LLM request, when it did.
+    public var providerCost: Money?
+    /// The price row used, as ``EventPricing/priceReference`` has it; empty when none applied.
+    public var priceReference: UnsafeBufferPointer<UInt8>
 }

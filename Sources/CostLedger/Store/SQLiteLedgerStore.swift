@@ -15,7 +15,12 @@ import Darwin
 /// its sequence number and its chain hash.
 public final class SQLiteLedgerStore: LedgerStore {
     let connection: SQLiteConnection
-    private let statements: Statements
+    /// The write path's statements; nil for a store opened read-only.
+    private let statements: Statements?
+    /// The columns records and line items are read from: a version 2 file read read-only has
+    /// NULL in place of the section 11.1 columns it lacks.
+    private let recordColumns: String
+    private let lineItemColumns: String
     let keyDirectory = UsageKeyDirectory()
     /// Read statements that run many times, prepared once.
     private var preparedReads: [String: SQLiteStatement] = [:]
@@ -27,6 +32,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         connection = try SQLiteConnection(path: path)
         try connection.execute(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-\(pageCacheMiB * 1024); PRAGMA temp_store=MEMORY;")
+        (recordColumns, lineItemColumns) = Self.columns(fileVersion: SQLiteSchema.version)
         guard try connection.integer("PRAGMA user_version") < SQLiteSchema.version else {
             try Self.checkVersion(connection)
             statements = try Statements(connection: connection)
@@ -38,11 +44,15 @@ public final class SQLiteLedgerStore: LedgerStore {
             let version = try Self.checkVersion(connection)
             if version < SQLiteSchema.version {
                 try connection.execute(SQLiteSchema.events)
+                try Self.addMissingEventColumns(connection)
+            }
+            if version < SQLiteSchema.rollupVersion {
                 for table in SQLiteSchema.rollupTables { try connection.execute("DROP TABLE IF EXISTS \(table)") }
                 try connection.execute(SQLiteSchema.rollups)
             }
-            statements = try Statements(connection: connection)
-            let rebuild = version > 0 && version < SQLiteSchema.version ? try rebuildRollups() : nil
+            let statements = try Statements(connection: connection)
+            self.statements = statements
+            let rebuild = version > 0 && version < SQLiteSchema.rollupVersion ? try rebuildRollups(statements) : nil
             try connection.execute("PRAGMA user_version = \(SQLiteSchema.version); COMMIT")
             rebuild?.publishNewUsageKeys()
         } catch {
@@ -51,27 +61,50 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    /// Adds the columns of ``SQLiteSchema/section11Columns`` that an older `events` table lacks;
+    /// its rows get NULL there (appending a column rewrites no row, so the append-only triggers hold).
+    private static func addMissingEventColumns(_ connection: SQLiteConnection) throws(LedgerError) {
+        let info = try connection.prepare("SELECT name FROM pragma_table_info('events')")
+        var present: Set<String> = []
+        while try info.step() { present.insert(info.string(0) ?? "") }
+        for column in SQLiteSchema.section11Columns where !present.contains(column.name) {
+            try connection.execute("ALTER TABLE events ADD COLUMN \(column.name) \(column.definition)")
+        }
+    }
+
+    /// The record and line-item column lists of a file of `fileVersion`.
+    private static func columns(fileVersion: Int64) -> (records: String, lineItems: String) {
+        let lineItems =
+            "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, service, status, input_tokens, "
+            + "output_tokens, cached_tokens, cache_write_tokens, batch, units, cost_nanos, estimated, price_ref, "
+            + SQLiteSchema.section11Select(fileVersion: fileVersion)
+        return (Statements.recordColumns(fileVersion: fileVersion), lineItems)
+    }
+
     /// Opens the ledger at `path` read-only (`SQLITE_OPEN_READONLY`): it is never created,
     /// migrated or written, so a read-only copy (a backup) can be read and verified.
     ///
     /// A WAL-mode file in a directory this process cannot write, with no `-wal` file beside it
     /// (a copy, or a ledger whose last writer closed it), is opened immutable: SQLite cannot create
     /// the `-shm` file it would need, and there is no write-ahead log to read.
+    /// A version 2 file (written before section 11.1) is read as it is: its events have none of
+    /// the new fields, so they read as their defaults.
     /// - Throws: ``LedgerError`` `damaged` when the file is not a ledger (not a database, a
-    ///   corrupt page, no ledger tables); `storage` when it cannot be opened or is of an older
-    ///   schema version, which only a writer migrates.
+    ///   corrupt page, no ledger tables); `storage` when it cannot be opened or is of a schema
+    ///   version older than ``SQLiteSchema/oldestReadable``, which only a writer migrates.
     public init(readOnlyPath path: String, pageCacheMiB: Int = 16) throws(LedgerError) {
         connection = try Self.openReadOnly(path)
         try connection.execute("PRAGMA cache_size=-\(pageCacheMiB * 1024); PRAGMA temp_store=MEMORY;")
         let version = try Self.checkVersion(connection)
         guard version > 0 else { throw LedgerError(.damaged, "\(path) holds no ledger (no costledger tables)") }
-        guard version == SQLiteSchema.version else {
+        guard version >= SQLiteSchema.oldestReadable else {
             throw LedgerError(
                 .storage,
                 "\(path): schema version \(version) is older than this costledger's (\(SQLiteSchema.version)); "
                     + "it cannot be read read-only until a command that writes (ingest, serve) migrates it")
         }
-        statements = try Statements(connection: connection)
+        (recordColumns, lineItemColumns) = Self.columns(fileVersion: version)
+        statements = nil
     }
 
     /// A read-only connection that can read the file (see ``init(readOnlyPath:pageCacheMiB:)``).
@@ -106,7 +139,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// Rebuilds every rollup from the events, in ledger order, inside the open transaction; the
     /// caller publishes the usage keys it stored once that transaction commits.
-    private func rebuildRollups() throws(LedgerError) -> SQLiteWriteTransaction {
+    private func rebuildRollups(_ statements: Statements) throws(LedgerError) -> SQLiteWriteTransaction {
         let transaction = SQLiteWriteTransaction(statements: statements, keyDirectory: keyDirectory)
         var delta = RollupDelta()
         var pending = 0
@@ -130,6 +163,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func write<Result>(_ body: (any LedgerWriteTransaction) throws -> Result) throws -> Result {
+        guard let statements else { throw LedgerError(.storage, "\(connection.path) is open read-only: it cannot be written") }
         try connection.execute("BEGIN IMMEDIATE")
         do {
             let transaction = SQLiteWriteTransaction(statements: statements, keyDirectory: keyDirectory)
@@ -144,30 +178,43 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws {
-        guard let statement = try select(Statements.columns, query) else { return }
+        guard let statement = try select(recordColumns, query) else { return }
         while try statement.step() {
             try body(try Statements.record(from: statement))
         }
     }
 
     public func forEachLineItem(_ query: RecordQuery, _ body: (LineItem) throws -> Void) throws {
-        guard let s = try select(Self.lineItemColumns, query) else { return }
+        guard let s = try select(lineItemColumns, query) else { return }
         while try s.step() {
             // The table's CHECK constraints allow only these values: the first byte tells them apart.
             let kind: EventKind = s.text(4).first == UInt8(ascii: "l") ? .llm : .api
             let status: CallStatus = s.text(11).first == UInt8(ascii: "s") ? .success : .error
+            let batch = s.int64(16) != 0
             try body(
                 LineItem(
                     sequence: s.int64(0), timestamp: Timestamp(millis: s.int64(2)), eventID: s.text(1), tenantID: s.text(3), kind: kind,
                     worker: s.text(5), operation: s.text(6), conversationID: s.text(7), provider: s.text(8), model: s.text(9),
                     service: s.text(10), status: status, tokens: (s.int64(12), s.int64(13), s.int64(14), s.int64(15)),
-                    batch: s.int64(16) != 0, units: s.int64(17), cost: Money(nanos: s.int64(18)), estimated: s.int64(19) != 0))
+                    batch: batch, units: s.int64(17), cost: Money(nanos: s.int64(18)), estimated: s.int64(19) != 0,
+                    moreTokens: (s.int64(21), s.int64(22), s.int64(23), s.int64(24), s.int64(25), s.int64(26)),
+                    webSearchRequests: s.int64(27),
+                    serviceTier: kind == .api ? nil : Self.serviceTier(s.text(28)) ?? (batch ? .batch : .standard),
+                    providerCost: s.isNull(29) ? nil : Money(nanos: s.int64(29)), priceReference: s.text(20)))
         }
     }
 
-    private static let lineItemColumns =
-        "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, service, status, input_tokens, "
-        + "output_tokens, cached_tokens, cache_write_tokens, batch, units, cost_nanos, estimated"
+    /// The tier a `service_tier` column holds, told apart without a `String` (its CHECK
+    /// constraint allows only the tier names); nil for NULL.
+    private static func serviceTier(_ text: UnsafeBufferPointer<UInt8>) -> ServiceTier? {
+        guard text.count >= 2 else { return nil }
+        switch text[0] {
+        case UInt8(ascii: "s"): return .standard
+        case UInt8(ascii: "b"): return .batch
+        case UInt8(ascii: "p"): return .priority
+        default: return text[1] == UInt8(ascii: "l") ? .flex : .fast
+        }
+    }
 
     public func sequenceRange(_ query: RecordQuery) throws(LedgerError) -> ClosedRange<Int64>? {
         var time: [String] = []

@@ -6,9 +6,43 @@ enum SQLiteSchema {
     /// `PRAGMA user_version` of a ledger this costledger writes.
     ///
     /// 1: the first layout; 2: usage keys in their own table, `fingerprinted_requests` in the
-    /// daily rollup, per-conversation totals. A version 1 file is migrated by rebuilding its
-    /// rollups from its events.
-    static let version: Int64 = 2
+    /// daily rollup, per-conversation totals; 3: the event fields of section 11.1
+    /// (``section11Columns``). A writer migrates an older file: a version 1 file gets its rollups
+    /// rebuilt from its events, a version 1 or 2 file the new columns (`ALTER TABLE ADD COLUMN`;
+    /// its rows keep NULL there, which reads as the fields' defaults: no row is rewritten).
+    static let version: Int64 = 3
+
+    /// The last version that changed the rollups' layout: an older file gets them rebuilt.
+    static let rollupVersion: Int64 = 2
+
+    /// The oldest version a read-only connection reads: a version 2 file lacks only
+    /// ``section11Columns``, which it reads as NULL (every event stored there predates them).
+    static let oldestReadable: Int64 = 2
+
+    /// The columns of `events` added by version 3, after `hash`, with their definitions (the
+    /// same in `CREATE TABLE` and in the migration's `ALTER TABLE`). NULL for API calls; an LLM
+    /// request stored by version 3 has every count (0 included) and its tier, and NULL for
+    /// `provider_cost_nanos` when no cost was reported. NULL counts read as 0 and a NULL tier as the
+    /// one `batch` implies, which is what an event stored before version 3 meant.
+    /// The version that added ``section11Columns``.
+    static let section11Version: Int64 = 3
+
+    /// ``section11Columns`` as a select list: by name, or NULL for each in a file older than ``section11Version``.
+    static func section11Select(fileVersion: Int64) -> String {
+        section11Columns.map { fileVersion >= section11Version ? $0.name : "NULL" }.joined(separator: ", ")
+    }
+
+    static let section11Columns: [(name: String, definition: String)] = [
+        ("cache_write_1h_tokens", "INTEGER"),
+        ("input_audio_tokens", "INTEGER"),
+        ("input_image_tokens", "INTEGER"),
+        ("output_audio_tokens", "INTEGER"),
+        ("output_image_tokens", "INTEGER"),
+        ("reasoning_tokens", "INTEGER"),
+        ("web_search_requests", "INTEGER"),
+        ("service_tier", "TEXT CHECK (service_tier IN ('standard', 'batch', 'flex', 'priority', 'fast'))"),
+        ("provider_cost_nanos", "INTEGER CHECK (provider_cost_nanos >= 0)"),
+    ]
 
     static let events = """
         CREATE TABLE IF NOT EXISTS events (
@@ -36,7 +70,8 @@ enum SQLiteSchema {
             price_ref TEXT,
             estimated INTEGER NOT NULL,
             free_quota INTEGER NOT NULL,
-            hash BLOB NOT NULL
+            hash BLOB NOT NULL,
+            \(section11Columns.map { "\($0.name) \($0.definition)" }.joined(separator: ",\n    "))
         );
         CREATE INDEX IF NOT EXISTS events_by_time ON events (ts_ms);
         CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events

@@ -3,10 +3,15 @@ import Pricing
 
 /// The prepared statements of the write path, made once per connection.
 final class Statements {
-    static let columns =
+    /// The columns a record is read from (see ``record(from:)``), and written to.
+    static let columns = recordColumns(fileVersion: SQLiteSchema.version)
+
+    /// The record columns of a file of `fileVersion` (see ``SQLiteSchema/section11Select(fileVersion:)``).
+    static func recordColumns(fileVersion: Int64) -> String {
         "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, input_tokens, "
-        + "output_tokens, cached_tokens, cache_write_tokens, batch, prompt_fingerprint, service, units, request_key, "
-        + "status, cost_nanos, price_ref, estimated, free_quota, hash"
+            + "output_tokens, cached_tokens, cache_write_tokens, batch, prompt_fingerprint, service, units, request_key, "
+            + "status, cost_nanos, price_ref, estimated, free_quota, hash, " + SQLiteSchema.section11Select(fileVersion: fileVersion)
+    }
 
     let insert: SQLiteStatement
     let byID: SQLiteStatement
@@ -25,9 +30,8 @@ final class Statements {
 
     init(connection: SQLiteConnection) throws(LedgerError) {
         self.connection = connection
-        insert = try connection.prepare(
-            "INSERT INTO events (\(Self.columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                + "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT (id) DO NOTHING")
+        let placeholders = (1...(25 + SQLiteSchema.section11Columns.count)).map { "?\($0)" }.joined(separator: ", ")
+        insert = try connection.prepare("INSERT INTO events (\(Self.columns)) VALUES (\(placeholders)) ON CONFLICT (id) DO NOTHING")
         byID = try connection.prepare("SELECT \(Self.columns) FROM events WHERE id = ?1")
         tail = try connection.prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         quotaUsed = try connection.prepare(
@@ -91,6 +95,16 @@ final class Statements {
             s.bind(15, call.tokens.batch)
             s.bind(16, call.promptFingerprint)
             s.bind(20, call.status.rawValue)
+            let tokens = call.tokens
+            s.bind(26, tokens.cacheWrite1hTokens)
+            s.bind(27, tokens.inputAudioTokens)
+            s.bind(28, tokens.inputImageTokens)
+            s.bind(29, tokens.outputAudioTokens)
+            s.bind(30, tokens.outputImageTokens)
+            s.bind(31, tokens.reasoningTokens)
+            s.bind(32, tokens.webSearchRequests)
+            s.bind(33, tokens.serviceTier.rawValue)
+            if let cost = call.providerCost { s.bind(34, cost.nanos) }
         case .api(let call):
             s.bind(17, call.service)
             s.bind(18, call.units)
@@ -119,10 +133,23 @@ final class Statements {
         let usage: UsageEvent.Usage
         switch try text(4) {
         case "llm":
+            // A NULL section 11.1 column (an event stored before version 3) reads as its default.
+            var tier: ServiceTier?
+            if let name = s.string(32) {
+                guard let known = ServiceTier(rawValue: name) else {
+                    throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown service tier")
+                }
+                tier = known
+            }
             let tokens = LLMUsage(
                 inputTokens: s.int64(10), outputTokens: s.int64(11), cachedTokens: s.int64(12),
-                cacheWriteTokens: s.int64(13), batch: s.int64(14) != 0)
-            usage = .llm(LLMCall(provider: try text(8), model: try text(9), tokens: tokens, promptFingerprint: s.string(15), status: status))
+                cacheWriteTokens: s.int64(13), batch: s.int64(14) != 0, cacheWrite1hTokens: s.int64(25),
+                inputAudioTokens: s.int64(26), inputImageTokens: s.int64(27), outputAudioTokens: s.int64(28),
+                outputImageTokens: s.int64(29), reasoningTokens: s.int64(30), webSearchRequests: s.int64(31), serviceTier: tier)
+            usage = .llm(
+                LLMCall(
+                    provider: try text(8), model: try text(9), tokens: tokens, promptFingerprint: s.string(15), status: status,
+                    providerCost: s.isNull(33) ? nil : Money(nanos: s.int64(33))))
         case "api":
             usage = .api(APICall(service: try text(16), units: s.int64(17), status: status, requestKey: s.string(18)))
         default:
