@@ -36,58 +36,8 @@ extension PriceTable {
         var rows: [LLMPriceRow] = []
         var seen: [String: Int] = [:]
         try forEachRecord(path: path, columns: llmColumns, required: requiredLLMColumns) { (field, line) throws(PricingError) in
-            let provider = try field.identifier("provider", allowWildcard: true)
-            let model = try field.modelName("model")
-            if provider == "*" && model != "*" {
-                throw field.error("provider '*' is only allowed in the '*,*' row")
-            }
-            let tierText = field["service_tier"]
-            var tier: ServiceTier?
-            if !tierText.isEmpty {
-                guard let named = ServiceTier(rawValue: tierText), named != .standard else {
-                    throw field.error("service_tier '\(tierText)' must be empty (standard), batch, flex, priority or fast")
-                }
-                tier = named
-            }
-            var rates = LLMRates(
-                input: try field.price("input_per_mtok"), output: try field.price("output_per_mtok"),
-                cacheRead: try field.price("cache_read_per_mtok"), cacheWrite: try field.price("cache_write_per_mtok"),
-                cacheWrite1h: try field.price("cache_write_1h_per_mtok"), inputAudio: try field.price("input_audio_per_mtok"),
-                inputImage: try field.price("input_image_per_mtok"), outputAudio: try field.price("output_audio_per_mtok"),
-                outputImage: try field.price("output_image_per_mtok"), webSearchPerK: try field.price("web_search_per_k"),
-                requestPerK: try field.price("request_per_k"))
-            if tier == nil {
-                rates.input = try field.requiredPrice("input_per_mtok")
-                rates.output = try field.requiredPrice("output_per_mtok")
-            }
-            let longRates = LLMRates(
-                input: try field.price("long_input_per_mtok"), output: try field.price("long_output_per_mtok"),
-                cacheRead: try field.price("long_cache_read_per_mtok"), cacheWrite: try field.price("long_cache_write_per_mtok"),
-                cacheWrite1h: try field.price("long_cache_write_1h_per_mtok"))
-            let threshold = try field.count("long_context_threshold", minimum: 1)
-            // A tier row may give long prices for its standard row's threshold.
-            if threshold == nil && tier == nil && longRates != LLMRates() {
-                throw field.error("long_* prices need a long_context_threshold")
-            }
-            let discount = try field.price("batch_discount") ?? .zero
-            guard discount <= .one else { throw field.error("batch_discount must be between 0 and 1") }
-            let deprecatedText = field["deprecated"]
-            guard ["", "true", "false"].contains(deprecatedText) else { throw field.error("deprecated must be true, false or empty") }
-            let aliases = field["aliases"].split(separator: ";", omittingEmptySubsequences: true).map(String.init)
-            for alias in aliases where !isIdentifier(alias) && !ModelPattern.isPattern(alias) {
-                throw field.error("alias '\(alias)' is neither a model id nor a pattern")
-            }
-            for name in [model] + aliases where ModelPattern.isPattern(name) {
-                do throws(PatternError) {
-                    _ = try ModelPattern(name)
-                } catch {
-                    throw field.error(error.message)
-                }
-            }
-            let row = LLMPriceRow(
-                provider: provider, model: model, effectiveFrom: try field.date("effective_from"), serviceTier: tier, rates: rates,
-                longContextThreshold: threshold, longRates: longRates, batchDiscount: discount, deprecated: deprecatedText == "true",
-                aliases: aliases)
+            let row = try llmRow(field)
+            let (provider, model, tier, aliases) = (row.provider, row.model, row.serviceTier, row.aliases)
             for name in [model] + aliases {
                 let key = "\(provider),\(name.lowercased())@\(row.effectiveFrom)/\(tier?.rawValue ?? "standard")"
                 if let earlier = seen[key] {
@@ -100,21 +50,67 @@ extension PriceTable {
         return rows
     }
 
+    /// One record of `llm.csv` as a row, every field checked (not against the file's other rows).
+    static func llmRow(_ field: RecordFields) throws(PricingError) -> LLMPriceRow {
+        let provider = try field.identifier("provider", allowWildcard: true)
+        let model = try field.modelName("model")
+        if provider == "*" && model != "*" {
+            throw field.error("provider '*' is only allowed in the '*,*' row")
+        }
+        let tierText = field["service_tier"]
+        var tier: ServiceTier?
+        if !tierText.isEmpty {
+            guard let named = ServiceTier(rawValue: tierText), named != .standard else {
+                throw field.error("service_tier '\(tierText)' must be empty (standard), batch, flex, priority or fast")
+            }
+            tier = named
+        }
+        var rates = LLMRates(
+            input: try field.price("input_per_mtok"), output: try field.price("output_per_mtok"),
+            cacheRead: try field.price("cache_read_per_mtok"), cacheWrite: try field.price("cache_write_per_mtok"),
+            cacheWrite1h: try field.price("cache_write_1h_per_mtok"), inputAudio: try field.price("input_audio_per_mtok"),
+            inputImage: try field.price("input_image_per_mtok"), outputAudio: try field.price("output_audio_per_mtok"),
+            outputImage: try field.price("output_image_per_mtok"), webSearchPerK: try field.price("web_search_per_k"),
+            requestPerK: try field.price("request_per_k"))
+        if tier == nil {
+            rates.input = try field.requiredPrice("input_per_mtok")
+            rates.output = try field.requiredPrice("output_per_mtok")
+        }
+        let longRates = LLMRates(
+            input: try field.price("long_input_per_mtok"), output: try field.price("long_output_per_mtok"),
+            cacheRead: try field.price("long_cache_read_per_mtok"), cacheWrite: try field.price("long_cache_write_per_mtok"),
+            cacheWrite1h: try field.price("long_cache_write_1h_per_mtok"))
+        let threshold = try field.count("long_context_threshold", minimum: 1)
+        // A tier row may give long prices for its standard row's threshold.
+        if threshold == nil && tier == nil && longRates != LLMRates() {
+            throw field.error("long_* prices need a long_context_threshold")
+        }
+        let discount = try field.price("batch_discount") ?? .zero
+        guard discount <= .one else { throw field.error("batch_discount must be between 0 and 1") }
+        let deprecatedText = field["deprecated"]
+        guard ["", "true", "false"].contains(deprecatedText) else { throw field.error("deprecated must be true, false or empty") }
+        let aliases = field["aliases"].split(separator: ";", omittingEmptySubsequences: true).map(String.init)
+        for alias in aliases where !isIdentifier(alias) && !ModelPattern.isPattern(alias) {
+            throw field.error("alias '\(alias)' is neither a model id nor a pattern")
+        }
+        for name in [model] + aliases where ModelPattern.isPattern(name) {
+            do throws(PatternError) {
+                _ = try ModelPattern(name)
+            } catch {
+                throw field.error(error.message)
+            }
+        }
+        return LLMPriceRow(
+            provider: provider, model: model, effectiveFrom: try field.date("effective_from"), serviceTier: tier, rates: rates,
+            longContextThreshold: threshold, longRates: longRates, batchDiscount: discount, deprecated: deprecatedText == "true",
+            aliases: aliases)
+    }
+
     static func loadServiceRows(path: String) throws(PricingError) -> [ServicePriceRow] {
         var rows: [ServicePriceRow] = []
         var seen: [String: Int] = [:]
         try forEachRecord(path: path, columns: serviceColumns) { (field, line) throws(PricingError) in
-            let scopeText = field["quota_scope"]
-            guard let scope = scopeText.isEmpty ? .global : QuotaScope(rawValue: scopeText) else {
-                throw field.error("quota_scope must be 'global' or 'tenant', not '\(scopeText)'")
-            }
-            let row = ServicePriceRow(
-                service: try field.identifier("service", allowWildcard: false),
-                operation: try field.identifier("operation", allowWildcard: false),
-                effectiveFrom: try field.date("effective_from"),
-                pricePerCall: try field.price("price_per_call") ?? .zero,
-                pricePerUnit: try field.price("price_per_unit") ?? .zero,
-                freeQuotaPerMonth: try field.count("free_quota_per_month", minimum: 0), quotaScope: scope)
+            let row = try serviceRow(field)
             let key = "\(row.service),\(row.operation)@\(row.effectiveFrom)"
             if let earlier = seen[key] {
                 throw field.error("\(row.service),\(row.operation) from \(row.effectiveFrom) is already priced on line \(earlier)")
@@ -125,10 +121,27 @@ extension PriceTable {
         return rows
     }
 
+    /// One record of `services.csv` as a row, every field checked.
+    static func serviceRow(_ field: RecordFields) throws(PricingError) -> ServicePriceRow {
+        let scopeText = field["quota_scope"]
+        guard let scope = scopeText.isEmpty ? .global : QuotaScope(rawValue: scopeText) else {
+            throw field.error("quota_scope must be 'global' or 'tenant', not '\(scopeText)'")
+        }
+        return ServicePriceRow(
+            service: try field.identifier("service", allowWildcard: false),
+            operation: try field.identifier("operation", allowWildcard: false),
+            effectiveFrom: try field.date("effective_from"),
+            pricePerCall: try field.price("price_per_call") ?? .zero,
+            pricePerUnit: try field.price("price_per_unit") ?? .zero,
+            freeQuotaPerMonth: try field.count("free_quota_per_month", minimum: 0), quotaScope: scope)
+    }
+
     /// Calls `body` with each record of a CSV file whose header names its columns: every
-    /// `required` one must be there, each at most once, and none outside `columns`.
-    private static func forEachRecord(
-        path: String, columns: [String], required: [String]? = nil, _ body: (RecordFields, Int) throws(PricingError) -> Void
+    /// `required` one must be there, each at most once, and none outside `columns`. A record
+    /// with the wrong number of fields goes to `badRecord` when given (the lint goes on), else throws.
+    static func forEachRecord(
+        path: String, columns: [String], required: [String]? = nil, badRecord: ((PricingError) -> Void)? = nil,
+        _ body: (RecordFields, Int) throws(PricingError) -> Void
     ) throws(PricingError) {
         let table: CSVTable
         do {
@@ -151,9 +164,12 @@ extension PriceTable {
         }
         for record in table.records {
             guard record.fields.count == header.count else {
-                throw PricingError(
+                let error = PricingError(
                     file: path, line: record.line,
                     message: "expected \(header.count) fields, found \(record.fields.count)")
+                guard let badRecord else { throw error }
+                badRecord(error)
+                continue
             }
             try body(RecordFields(path: path, record: record, index: index), record.line)
         }
