@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["Server", "CostLedger", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],

@@ -8,9 +8,10 @@ public struct Ledger {
     public let store: any LedgerStore
     public let pricer: EventPricer
 
-    public init(store: any LedgerStore, prices: PriceTable) {
+    /// - Parameter unknownModels: what ingest does with an LLM event only a fallback row would price.
+    public init(store: any LedgerStore, prices: PriceTable, unknownModels: UnknownModelPolicy = .estimate) {
         self.store = store
-        self.pricer = EventPricer(prices: prices)
+        self.pricer = EventPricer(prices: prices, unknownModels: unknownModels)
     }
 
     /// What happened to one event offered to ``append(_:)``.

@@ -36,7 +36,8 @@ public func buildServer(_ configuration: ServerConfiguration, logger: Logger) th
     let tenants = try TenantDirectory(contentsOf: configuration.tenantsPath)
     let tokens = try TokenRegistry(contentsOf: configuration.tokensPath, requireToken: true)
     let downgrades = try DowngradeMap(contentsOf: configuration.pricingDirectory + "/recommend.csv")
-    let ledger = Ledger(store: try SQLiteLedgerStore(path: configuration.databasePath), prices: prices)
+    let ledger = Ledger(
+        store: try SQLiteLedgerStore(path: configuration.databasePath), prices: prices, unknownModels: configuration.unknownModels)
     let metrics = ServerMetrics()
     let writer = GroupCommitWriter(ledger: ledger, metrics: metrics, maxQueuedEvents: configuration.maxQueuedEvents)
     let work = BlockingWork(readThreads: configuration.readThreads, exportThreads: configuration.exportThreads)

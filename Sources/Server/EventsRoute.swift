@@ -52,8 +52,12 @@ struct EventsRoute: Sendable {
                         throw APIError.forbidden(
                             "item \(index) is for tenant \(event.tenantID), which this token may not write; nothing was stored")
                     }
-                    batch.append(Ledger.Candidate(event, pricer: pricer), pricer: pricer)
-                    positions.append(index)
+                    if let refusal = pricer.refusal(of: event) {
+                        rejected.append((index, refusal))
+                    } else {
+                        batch.append(Ledger.Candidate(event, pricer: pricer), pricer: pricer)
+                        positions.append(index)
+                    }
                 case .failure(let error):
                     rejected.append((index, error))
                 }

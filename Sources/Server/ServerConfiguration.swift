@@ -1,3 +1,5 @@
+import CostLedger
+
 /// What `costledger serve` needs to run.
 public struct ServerConfiguration: Sendable {
     /// Loopback by default: exposing the API is a deliberate choice.
@@ -11,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 8 << 20
     /// Events waiting for the writer above which POSTs get 503 with `Retry-After`.
     public var maxQueuedEvents = 200_000
+    /// What POSTs do with an LLM event only a fallback row would price.
+    public var unknownModels = UnknownModelPolicy.estimate
     /// Timeouts and the connection cap.
     public var limits = ConnectionLimits()
     /// Threads reading for the budgets, costs and recommendations routes.

@@ -22,6 +22,11 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Print no progress on standard error.")
     var quiet = false
 
+    @Option(
+        name: .customLong("unknown-models"),
+        help: "estimate: price an LLM event no price row knows by the fallback row, marked estimated; reject: reject it as unknown_model unless it carries provider_cost_usd.")
+    var unknownModels: UnknownModelPolicy = .estimate
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one NDJSON file, or '-' for standard input") }
     }
@@ -43,7 +48,7 @@ struct IngestCommand: ParsableCommand {
         }
         defer { for source in sources where source.descriptor > 0 { close(source.descriptor) } }
 
-        let ledger = Ledger(store: try options.openStore(create: true), prices: prices)
+        let ledger = Ledger(store: try options.openStore(create: true), prices: prices, unknownModels: unknownModels)
         let spool = RejectionSpool()
         let progress = ProgressLine(verb: "ingest", enabled: !quiet)
         let totals: IngestTotals
@@ -59,3 +64,5 @@ struct IngestCommand: ParsableCommand {
         if totals.rejected > 0 { throw ExitCode(1) }
     }
 }
+
+extension UnknownModelPolicy: ExpressibleByArgument {}

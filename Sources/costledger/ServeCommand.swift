@@ -1,4 +1,5 @@
 import ArgumentParser
+import CostLedger
 import Foundation
 import Logging
 import Server
@@ -50,6 +51,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections held at once; more are answered 503 and closed.")
     var maxConnections = 4_096
 
+    @Option(
+        name: .customLong("unknown-models"),
+        help: "estimate: price an LLM event no price row knows by the fallback row, marked estimated; reject: answer it as unknown_model unless it carries provider_cost_usd.")
+    var unknownModels: UnknownModelPolicy = .estimate
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical; debug logs every request.")
     var logLevel = "info"
 
@@ -72,6 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.maxQueuedEvents = maxQueuedEvents
+        configuration.unknownModels = unknownModels
         configuration.limits.headerTimeout = .seconds(headerTimeout)
         configuration.limits.bodyTimeout = .seconds(bodyTimeout)
         configuration.limits.idleTimeout = .seconds(idleTimeout)

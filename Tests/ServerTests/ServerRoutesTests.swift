@@ -1,3 +1,4 @@
+import CostLedger
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -15,7 +16,7 @@ struct ServerFixture {
     let finance: String
     let acmeFinance: String
 
-    init(maxBodyBytes: Int = 8 << 20) throws {
+    init(maxBodyBytes: Int = 8 << 20, unknownModels: UnknownModelPolicy = .estimate) throws {
         directory = try TemporaryDirectory()
         var rows: [String] = []
         func issue(_ name: String, _ role: Role, _ tenants: Set<String>?) -> String {
@@ -32,6 +33,7 @@ struct ServerFixture {
             databasePath: directory.file("ledger.sqlite"), pricingDirectory: Repository.pricing,
             tenantsPath: Repository.root + "/config/tenants.csv", tokensPath: tokens)
         configuration.maxBodyBytes = maxBodyBytes
+        configuration.unknownModels = unknownModels
         self.configuration = configuration
     }
 

@@ -17,13 +17,38 @@ public struct QuotaPool: Sendable, Hashable {
     }
 }
 
+/// What ingest does with an LLM event that only a fallback row would price (contract 11.3).
+public enum UnknownModelPolicy: String, Sendable, CaseIterable {
+    /// Store it, priced by the fallback and marked estimated.
+    case estimate
+    /// Reject it with `unknown_model`, unless it carries `provider_cost_usd`.
+    case reject
+}
+
 /// Prices events as the ledger stores them: the price row in force at the event's timestamp,
 /// and for API calls the free quota consumed in ledger order.
 public struct EventPricer: Sendable {
-    public let prices: PriceTable
+    /// The price reference of an event priced by its `provider_cost_usd` (section 11.3).
+    public static let providerReference = "provider"
 
-    public init(prices: PriceTable) {
+    public let prices: PriceTable
+    public let unknownModels: UnknownModelPolicy
+
+    public init(prices: PriceTable, unknownModels: UnknownModelPolicy = .estimate) {
         self.prices = prices
+        self.unknownModels = unknownModels
+    }
+
+    /// The `unknown_model` rejection of an event the policy refuses; nil when it may be stored.
+    public func refusal(of event: UsageEvent) -> EventError? {
+        guard unknownModels == .reject, case .llm(let call) = event.usage, call.providerCost == nil else { return nil }
+        if let (row, _) = prices.llmRow(provider: call.provider, model: call.model, on: event.timestamp.utcDate), !row.isFallback {
+            return nil
+        }
+        return EventError(
+            .unknownModel,
+            "no price row knows \(call.provider)/\(call.model) (only a fallback would price it, and the event has no provider_cost_usd)",
+            eventID: event.id)
     }
 
     /// How an event will be priced: fully known from the price table, or waiting for its quota pool's count.
@@ -48,6 +73,10 @@ public struct EventPricer: Sendable {
         switch event.usage {
         case .llm(let call):
             let quote = prices.quote(provider: call.provider, model: call.model, usage: call.tokens, on: date)
+            // A model only a fallback knows is billed what its provider reported, when it did.
+            if let reported = call.providerCost, quote.row?.isFallback ?? true {
+                return .fixed(EventPricing(cost: reported, priceReference: Self.providerReference, estimated: false, freeQuota: false))
+            }
             return .fixed(EventPricing(cost: quote.cost, priceReference: quote.reference, estimated: quote.estimated, freeQuota: false))
         case .api(let call):
             guard let row = prices.serviceRow(service: call.service, operation: event.operation, on: date) else {

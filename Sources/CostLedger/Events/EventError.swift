@@ -15,6 +15,9 @@ public struct EventError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The audio and image parts of the input or output, or the reasoning tokens, exceed their total (section 11.1).
         public static let partsExceedTotal = Code(rawValue: "parts_exceed_total")
         public static let unknownKind = Code(rawValue: "unknown_kind")
+        /// Only a fallback row would price the model, and the event carries no provider cost
+        /// (`--unknown-models reject`, section 11.3).
+        public static let unknownModel = Code(rawValue: "unknown_model")
         public static let idConflict = Code(rawValue: "id_conflict")
 
         public var description: String { rawValue }

@@ -122,7 +122,12 @@ public struct NDJSONIngest {
                             Result { () throws(EventError) -> UsageEvent in try decoder.decode(raw) }
                         }
                         switch decoded {
-                        case .success(let event): chunk.batch.append(Ledger.Candidate(event, pricer: pricer), pricer: pricer)
+                        case .success(let event):
+                            if let refusal = pricer.refusal(of: event) {
+                                rejection = refusal
+                            } else {
+                                chunk.batch.append(Ledger.Candidate(event, pricer: pricer), pricer: pricer)
+                            }
                         case .failure(let error): rejection = error
                         }
                     case .oversized(let length):

@@ -16,6 +16,9 @@ public struct LedgerExport {
         "sequence", "event_id", "timestamp", "tenant_id", "kind", "worker", "operation", "conversation_id", "provider",
         "model", "service", "status", "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens", "batch",
         "units", "cost_usd", "estimated",
+        // Section 11.5, appended: old columns never move.
+        "service_tier", "cache_write_1h_tokens", "input_audio_tokens", "input_image_tokens", "output_audio_tokens",
+        "output_image_tokens", "reasoning_tokens", "web_search_requests", "provider_cost_usd", "price_row",
     ]
 
     public var query: RecordQuery
@@ -164,7 +167,24 @@ public struct LedgerExport {
         }
         out.append(comma)
         appendMoney(item.cost, to: &out)
-        out.append(contentsOf: item.estimated ? Self.trueLine : Self.falseLine)
+        out.append(contentsOf: item.estimated ? Self.trueField : Self.falseField)
+        if let tier = item.serviceTier {
+            out.append(contentsOf: tier.rawValue.utf8)
+            for count in [
+                item.moreTokens.cacheWrite1h, item.moreTokens.inputAudio, item.moreTokens.inputImage, item.moreTokens.outputAudio,
+                item.moreTokens.outputImage, item.moreTokens.reasoning, item.webSearchRequests,
+            ] {
+                out.append(comma)
+                appendDecimal(count, to: &out)
+            }
+            out.append(comma)
+            if let reported = item.providerCost { appendMoney(reported, to: &out) }
+        } else {
+            out.append(contentsOf: Self.noSection11Counts)
+        }
+        out.append(comma)
+        out.append(contentsOf: item.priceReference)
+        out.append(UInt8(ascii: "\n"))
     }
 
     // Constant pieces of a line, with the commas around them.
@@ -175,8 +195,8 @@ public struct LedgerExport {
     private static let trueField = Array(",true,".utf8)
     private static let falseField = Array(",false,".utf8)
     private static let noTokens = Array(",,,,,".utf8)
-    private static let trueLine = Array(",true\n".utf8)
-    private static let falseLine = Array(",false\n".utf8)
+    /// An API call's empty counts and provider cost, after its empty tier.
+    private static let noSection11Counts = Array(",,,,,,,,".utf8)
 
     /// One record as a JSON object with the CSV's keys; fields that do not apply are null.
     static func appendJSON(of record: LedgerRecord, to out: inout [UInt8]) {
@@ -213,6 +233,24 @@ public struct LedgerExport {
         }
         object.string("cost_usd", record.pricing.cost.description)
         object.bool("estimated", record.pricing.estimated)
+        switch event.usage {
+        case .llm(let call):
+            let tokens = call.tokens
+            object.string("service_tier", tokens.serviceTier.rawValue)
+            object.integer("cache_write_1h_tokens", tokens.cacheWrite1hTokens)
+            object.integer("input_audio_tokens", tokens.inputAudioTokens)
+            object.integer("input_image_tokens", tokens.inputImageTokens)
+            object.integer("output_audio_tokens", tokens.outputAudioTokens)
+            object.integer("output_image_tokens", tokens.outputImageTokens)
+            object.integer("reasoning_tokens", tokens.reasoningTokens)
+            object.integer("web_search_requests", tokens.webSearchRequests)
+            object.string("provider_cost_usd", call.providerCost?.description)
+        case .api:
+            object.string("service_tier", nil)
+            for key in Self.columns[21...27] { object.integer(key, nil) }
+            object.string("provider_cost_usd", nil)
+        }
+        object.string("price_row", record.pricing.priceReference)
         out = object.finish()
     }
 }
