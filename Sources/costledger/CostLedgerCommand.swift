@@ -14,7 +14,7 @@ struct CostLedgerCommand: ParsableCommand {
             """,
         subcommands: [
             IngestCommand.self, ServeCommand.self, ReportCommand.self, BudgetsCommand.self, RecommendCommand.self, ExportCommand.self, TextfileCommand.self, VerifyCommand.self,
-            QuoteCommand.self, DemoCommand.self, TokenCommand.self,
+            QuoteCommand.self, PricesCommand.self, DemoCommand.self, TokenCommand.self,
         ]
     )
 
