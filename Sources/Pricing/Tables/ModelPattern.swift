@@ -17,7 +17,7 @@ public struct ModelPattern: Sendable {
 
     /// Whether `text` is a pattern rather than a plain id (`*` alone is the fallback row, not a pattern).
     public static func isPattern(_ text: String) -> Bool {
-        text != "*" && (text.hasPrefix("re:") || text.contains("*"))
+        text != "*" && (text.hasPrefix("re:") || text.utf8.contains(UInt8(ascii: "*")))
     }
 
     /// A pattern; nil with the reason when a regular expression does not compile.
@@ -58,11 +58,16 @@ public struct ModelPattern: Sendable {
 final class CompiledRegex: Sendable {
     private let source: String
     private let compiled = Mutex<Regex<AnyRegexOutput>?>(nil)
+    /// The sources known to compile: the loader checks each row's patterns, history rows repeat
+    /// them and the table builds them again, so each distinct one is checked once per process.
+    private static let valid = Mutex<Set<String>>([])
 
     init(_ source: String) throws(PatternError) {
         self.source = source
+        guard !isPlainRegex(source), !Self.valid.withLock({ $0.contains(source) }) else { return }
         do {
             _ = try Regex(source)
+            Self.valid.withLock { _ = $0.insert(source) }
         } catch {
             throw PatternError(message: "'re:\(source)' is not a regular expression: \(error)")
         }

@@ -34,12 +34,13 @@ extension PriceTable {
 
     static func loadLLMRows(path: String) throws(PricingError) -> [LLMPriceRow] {
         var rows: [LLMPriceRow] = []
-        var seen: [String: Int] = [:]
+        // Per lower-case name, date and tier (a struct: formatting a string per name cost more than the rest of the row).
+        var seen: [PricedName: Int] = [:]
         try forEachRecord(path: path, columns: llmColumns, required: requiredLLMColumns) { (field, line) throws(PricingError) in
             let row = try llmRow(field)
             let (provider, model, tier, aliases) = (row.provider, row.model, row.serviceTier, row.aliases)
             for name in [model] + aliases {
-                let key = "\(provider),\(name.lowercased())@\(row.effectiveFrom)/\(tier?.rawValue ?? "standard")"
+                let key = PricedName(provider: provider, name: name.lowercased(), from: row.effectiveFrom, tier: tier)
                 if let earlier = seen[key] {
                     throw field.error("\(provider),\(name) from \(row.effectiveFrom) is already priced on line \(earlier)")
                 }
@@ -48,6 +49,13 @@ extension PriceTable {
             rows.append(row)
         }
         return rows
+    }
+
+    private struct PricedName: Hashable {
+        var provider: String
+        var name: String
+        var from: CivilDate
+        var tier: ServiceTier?
     }
 
     /// One record of `llm.csv` as a row, every field checked (not against the file's other rows).
@@ -88,12 +96,14 @@ extension PriceTable {
         let discount = try field.price("batch_discount") ?? .zero
         guard discount <= .one else { throw field.error("batch_discount must be between 0 and 1") }
         let deprecatedText = field["deprecated"]
-        guard ["", "true", "false"].contains(deprecatedText) else { throw field.error("deprecated must be true, false or empty") }
+        guard deprecatedText.isEmpty || deprecatedText == "true" || deprecatedText == "false" else {
+            throw field.error("deprecated must be true, false or empty")
+        }
         let aliases = field["aliases"].split(separator: ";", omittingEmptySubsequences: true).map(String.init)
         for alias in aliases where !isIdentifier(alias) && !ModelPattern.isPattern(alias) {
             throw field.error("alias '\(alias)' is neither a model id nor a pattern")
         }
-        for name in [model] + aliases where ModelPattern.isPattern(name) {
+        for name in [model] + aliases where name.hasPrefix("re:") {
             do throws(PatternError) {
                 _ = try ModelPattern(name)
             } catch {
@@ -244,6 +254,7 @@ struct RecordFields {
 
 extension String {
     fileprivate func trimmingSpaces() -> String {
+        guard utf8.first == 0x20 || utf8.last == 0x20 else { return self }
         var view = Substring(self)
         while view.first == " " { view = view.dropFirst() }
         while view.last == " " { view = view.dropLast() }

@@ -47,11 +47,12 @@ public struct PriceTable: Sendable {
         }
         models = own + catalogued
         var patternsByFile: [[String: [(pattern: ModelPattern, model: Int)]]] = [[:], [:]]
+        var listed: [Set<Key>] = [[], []]
         for (index, prices) in models.enumerated() {
             let file = index < own.count ? 0 : 1
             for name in prices.names {
                 if ModelPattern.isPattern(name) {
-                    guard !patternsByFile[file][prices.provider, default: []].contains(where: { $0.pattern.text == name }) else { continue }
+                    guard listed[file].insert(Key(first: prices.provider, second: name)).inserted else { continue }
                     do {
                         patternsByFile[file][prices.provider, default: []].append((try ModelPattern(name), index))
                     } catch {
@@ -78,6 +79,7 @@ public struct PriceTable: Sendable {
     /// Groups rows by `(provider, model)`, keeping the first appearance's order, with each tier's rows by date.
     private static func group(_ rows: [LLMPriceRow], source: String) throws(PricingError) -> [ModelPrices] {
         var order: [Key: Int] = [:]
+        order.reserveCapacity(rows.count)
         var grouped: [ModelPrices] = []
         for row in rows {
             let key = Key(first: row.provider, second: row.model.lowercased())
