@@ -10,10 +10,12 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Create a sample ledger from a generated month of events and run the report on it.",
         discussion: """
-            Generates about 30 days of realistic events up to --as-of for four tenants (cache hits, \
-            conversations, batch requests, API calls crossing a free quota, a tenant over budget, a model \
-            missing from the price table), ingests them into --db, writes the report into --out and prints \
-            a short summary. Event ids depend on as_of's date, so running it twice a day changes nothing.
+            Generates about 30 days of realistic events up to --as-of for four tenants on current models of \
+            the price catalogue (cache hits, five-minute and one-hour cache writes, reasoning tokens, web \
+            searches, batch, flex and priority requests, conversations, a gateway reporting its own cost, API \
+            calls crossing a free quota, a tenant over budget, a model no price row knows), ingests them into \
+            --db, writes the report into --out and prints a short summary, with what was estimated. Event ids \
+            depend on as_of's date, so running it twice a day changes nothing.
             """
     )
 
@@ -39,6 +41,7 @@ struct DemoCommand: ParsableCommand {
         try flush()
         let snapshot = try options.snapshot(asOf: asOf, optimizer: OptimizerSettings())
         let files = try NightlyReport(snapshot: snapshot).write(to: out)
-        print(DemoSummary(snapshot: snapshot, accepted: accepted, ledgerPath: options.databasePath, files: files).text)
+        let traffic = try DemoTraffic(store: try options.openReader(), asOf: asOf)
+        print(DemoSummary(snapshot: snapshot, traffic: traffic, accepted: accepted, ledgerPath: options.databasePath, files: files).text)
     }
 }
