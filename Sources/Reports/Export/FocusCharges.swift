@@ -17,6 +17,16 @@ struct FocusCharges {
         let event = record.event
         let date = event.timestamp.utcDate
         switch event.usage {
+        case .llm(let call) where reference == EventPricer.providerReference:
+            // Billed what the provider reported (section 11.3): one SKU counting nano-USD.
+            guard let reported = call.providerCost, reported == record.pricing.cost else {
+                throw mismatch(record, found: "a provider cost of \(call.providerCost?.description ?? "none")")
+            }
+            let sku = FocusSKU(
+                kind: .llm, publisher: call.provider, product: call.model, component: FocusSKU.reportedComponent,
+                tier: call.tokens.serviceTier, longContext: false, effectiveFrom: date, listUnitPrice: Decimal6(millionths: 1),
+                discount: .zero)
+            if reported.nanos > 0 { try body(sku, reported.nanos) }
         case .llm(let call):
             let quote = prices.quote(provider: call.provider, model: call.model, usage: call.tokens, on: date)
             guard let row = quote.row, quote.reference == reference, quote.cost == record.pricing.cost else {

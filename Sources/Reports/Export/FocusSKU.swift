@@ -29,6 +29,9 @@ struct FocusSKU: Hashable, Sendable {
     /// The fraction taken off the list price (the row's batch discount on a batch request, else 0).
     var discount: Decimal6
 
+    /// The component of an LLM request billed what its provider reported: its quantity is nano-USD.
+    static let reportedComponent = "provider_reported"
+
     /// `provider/model/component[/tier][/long]` or `service/operation/component`.
     var skuID: String {
         var id = "\(publisher)/\(product)/\(component)"
@@ -45,6 +48,7 @@ struct FocusSKU: Hashable, Sendable {
         case "call": .requests
         case "unit": .units
         case LLMComponent.webSearch.rawValue, LLMComponent.request.rawValue: .thousandRequests
+        case Self.reportedComponent: .reportedNanos
         default: .tokens
         }
     }
@@ -55,6 +59,7 @@ struct FocusSKU: Hashable, Sendable {
         switch unit {
         case .tokens: text = "\(product) \(component.replacingUnderscores()) tokens"
         case .thousandRequests: text = component == LLMComponent.webSearch.rawValue ? "\(product) web searches" : "\(product) requests"
+        case .reportedNanos: text = "\(product) at the cost its provider reported"
         case .requests: text = "\(publisher) \(product) calls"
         case .units: text = "\(publisher) \(product) units"
         }
@@ -69,6 +74,8 @@ enum FocusUnit: Sendable {
     case tokens
     /// LLM web searches and request fees, priced per 1,000.
     case thousandRequests
+    /// A provider-reported cost, counted in nano-USD and priced 0.000001 USD per 1,000.
+    case reportedNanos
     case requests
     case units
 
@@ -77,6 +84,7 @@ enum FocusUnit: Sendable {
         switch self {
         case .tokens: "Tokens"
         case .thousandRequests, .requests: "Requests"
+        case .reportedNanos: "Nano-USD"
         case .units: "Units"
         }
     }
@@ -86,6 +94,7 @@ enum FocusUnit: Sendable {
         switch self {
         case .tokens: "1000000 Tokens"
         case .thousandRequests: "1000 Requests"
+        case .reportedNanos: "1000 Nano-USD"
         case .requests: "Requests"
         case .units: "Units"
         }
@@ -95,7 +104,7 @@ enum FocusUnit: Sendable {
     var pricingScale: Int {
         switch self {
         case .tokens: 6
-        case .thousandRequests: 3
+        case .thousandRequests, .reportedNanos: 3
         case .requests, .units: 0
         }
     }
