@@ -44,7 +44,7 @@ struct ProviderCostCLITests {
             ])
         #expect(try runCostLedger(["verify"] + common).stdout == "ok 3 events\n")
 
-        // FOCUS: the reported cost is one SKU counting nano-USD at 0.000001 USD per 1,000.
+        // FOCUS: the reported cost is one SKU counting units of one nano-USD, at 1 USD per 1,000,000,000.
         let focus = directory.file("focus.csv")
         #expect(try runCostLedger(["export"] + common + ["--from", "2026-11-01", "--to", "2026-12-01", "--format", "focus", "--out", focus]).exitCode == 0)
         let reported = try runTool(
@@ -54,7 +54,7 @@ struct ProviderCostCLITests {
                 "import csv,sys\nfor r in csv.DictReader(open(sys.argv[1])):\n  if r['SkuMeter']=='provider_reported': print(r['SkuId'],r['ConsumedQuantity'],r['ConsumedUnit'],r['PricingQuantity'],r['PricingUnit'],r['ListUnitPrice'],r['ListCost'],r['BilledCost'])",
                 focus,
             ])
-        #expect(reported == "acme-ai/mystery-1/provider_reported 12345678.0 Nano-USD 12345.678 1000 Nano-USD 0.000001 0.012345678 0.012345678\n")
+        #expect(reported == "acme-ai/mystery-1/provider_reported 12345678.0 Units 0.012345678 1000000000 Units 1.0 0.012345678 0.012345678\n")
     }
 
     @Test("--unknown-models reject refuses a model only a fallback prices, unless it carries provider_cost_usd")

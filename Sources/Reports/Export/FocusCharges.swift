@@ -18,13 +18,13 @@ struct FocusCharges {
         let date = event.timestamp.utcDate
         switch event.usage {
         case .llm(let call) where reference == EventPricer.providerReference:
-            // Billed what the provider reported (section 11.3): one SKU counting nano-USD.
+            // Billed what the provider reported (section 11.3): one SKU counting nano-USD, 1 USD per 1e9.
             guard let reported = call.providerCost, reported == record.pricing.cost else {
                 throw mismatch(record, found: "a provider cost of \(call.providerCost?.description ?? "none")")
             }
             let sku = FocusSKU(
                 kind: .llm, publisher: call.provider, product: call.model, component: FocusSKU.reportedComponent,
-                tier: call.tokens.serviceTier, longContext: false, effectiveFrom: date, listUnitPrice: Decimal6(millionths: 1),
+                tier: call.tokens.serviceTier, longContext: false, effectiveFrom: date, listUnitPrice: .one,
                 discount: .zero)
             if reported.nanos > 0 { try body(sku, reported.nanos) }
         case .llm(let call):

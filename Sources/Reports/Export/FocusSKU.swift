@@ -59,7 +59,7 @@ struct FocusSKU: Hashable, Sendable {
         switch unit {
         case .tokens: text = "\(product) \(component.replacingUnderscores()) tokens"
         case .thousandRequests: text = component == LLMComponent.webSearch.rawValue ? "\(product) web searches" : "\(product) requests"
-        case .reportedNanos: text = "\(product) at the cost its provider reported"
+        case .reportedNanos: text = "\(product) at the cost its provider reported (units of 1 nano-USD)"
         case .requests: text = "\(publisher) \(product) calls"
         case .units: text = "\(publisher) \(product) units"
         }
@@ -74,7 +74,7 @@ enum FocusUnit: Sendable {
     case tokens
     /// LLM web searches and request fees, priced per 1,000.
     case thousandRequests
-    /// A provider-reported cost, counted in nano-USD and priced 0.000001 USD per 1,000.
+    /// A provider-reported cost, counted in units of one nano-USD, priced 1 USD per 1,000,000,000.
     case reportedNanos
     case requests
     case units
@@ -84,7 +84,7 @@ enum FocusUnit: Sendable {
         switch self {
         case .tokens: "Tokens"
         case .thousandRequests, .requests: "Requests"
-        case .reportedNanos: "Nano-USD"
+        case .reportedNanos: "Units"
         case .units: "Units"
         }
     }
@@ -94,7 +94,7 @@ enum FocusUnit: Sendable {
         switch self {
         case .tokens: "1000000 Tokens"
         case .thousandRequests: "1000 Requests"
-        case .reportedNanos: "1000 Nano-USD"
+        case .reportedNanos: "1000000000 Units"
         case .requests: "Requests"
         case .units: "Units"
         }
@@ -104,7 +104,8 @@ enum FocusUnit: Sendable {
     var pricingScale: Int {
         switch self {
         case .tokens: 6
-        case .thousandRequests, .reportedNanos: 3
+        case .thousandRequests: 3
+        case .reportedNanos: 9
         case .requests, .units: 0
         }
     }
