@@ -56,37 +56,51 @@ public struct LLMPriceQuote: Sendable, Hashable {
     ) -> LLMPriceQuote {
         let threshold = tier?.longContextThreshold ?? standard.longContextThreshold
         let long = allowLongContext && threshold.map { usage.inputTokens > $0 } ?? false
-        func paired(_ price: KeyPath<LLMRates, Decimal6?>) -> Decimal6? {
-            if let tier, let base = tier.rates[keyPath: price] {
-                return long ? tier.longRates[keyPath: price] ?? base : base
-            }
-            let base = standard.rates[keyPath: price]
-            return long ? standard.longRates[keyPath: price] ?? base : base
+        let (rates, longRates) = (standard.rates, standard.longRates)
+        let (tierRates, tierLong) = (tier?.rates, tier?.longRates)
+        /// A paired price: the tier row's (with its long price, else the same price for long
+        /// requests) when it has one, else the standard row's pair.
+        @inline(__always) func paired(_ tierBase: Decimal6?, _ tierAbove: Decimal6?, _ base: Decimal6?, _ above: Decimal6?) -> Decimal6? {
+            if let tierBase { return long ? tierAbove ?? tierBase : tierBase }
+            return long ? above ?? base : base
         }
-        func other(_ price: KeyPath<LLMRates, Decimal6?>) -> Decimal6? {
-            tier?.rates[keyPath: price] ?? standard.rates[keyPath: price]
-        }
-        let input = paired(\.input) ?? .zero
-        let output = paired(\.output) ?? .zero
-        let cacheWrite = paired(\.cacheWrite) ?? input
+        let input = paired(tierRates?.input, tierLong?.input, rates.input, longRates.input) ?? .zero
+        let output = paired(tierRates?.output, tierLong?.output, rates.output, longRates.output) ?? .zero
+        let cacheRead = paired(tierRates?.cacheRead, tierLong?.cacheRead, rates.cacheRead, longRates.cacheRead) ?? input
+        let cacheWrite = paired(tierRates?.cacheWrite, tierLong?.cacheWrite, rates.cacheWrite, longRates.cacheWrite) ?? input
         var charges = [
             Charge(component: .input, quantity: usage.uncachedInputTokens, unitPrice: input, perUnits: 1_000_000),
-            Charge(component: .cachedInput, quantity: usage.cachedTokens, unitPrice: paired(\.cacheRead) ?? input, perUnits: 1_000_000),
+            Charge(component: .cachedInput, quantity: usage.cachedTokens, unitPrice: cacheRead, perUnits: 1_000_000),
             Charge(component: .cacheWrite, quantity: usage.cacheWriteTokens, unitPrice: cacheWrite, perUnits: 1_000_000),
             Charge(component: .output, quantity: usage.textOutputTokens, unitPrice: output, perUnits: 1_000_000),
         ]
         // Section 11's components only where used, so a section-2 quote lists what it always did.
-        let more: [(LLMComponent, Int64, Decimal6, Int64)] = [
-            (.cacheWrite1h, usage.cacheWrite1hTokens, paired(\.cacheWrite1h) ?? cacheWrite, 1_000_000),
-            (.inputAudio, usage.inputAudioTokens, other(\.inputAudio) ?? input, 1_000_000),
-            (.inputImage, usage.inputImageTokens, other(\.inputImage) ?? input, 1_000_000),
-            (.outputAudio, usage.outputAudioTokens, other(\.outputAudio) ?? output, 1_000_000),
-            (.outputImage, usage.outputImageTokens, other(\.outputImage) ?? output, 1_000_000),
-            (.webSearch, usage.webSearchRequests, other(\.webSearchPerK) ?? .zero, 1_000),
-            (.request, 1, other(\.requestPerK) ?? .zero, 1_000),
-        ]
-        for (component, quantity, price, per) in more where quantity > 0 && (component != .request || price > .zero) {
-            charges.append(Charge(component: component, quantity: quantity, unitPrice: price, perUnits: per))
+        if usage.cacheWrite1hTokens > 0 {
+            let price = paired(tierRates?.cacheWrite1h, tierLong?.cacheWrite1h, rates.cacheWrite1h, longRates.cacheWrite1h) ?? cacheWrite
+            charges.append(Charge(component: .cacheWrite1h, quantity: usage.cacheWrite1hTokens, unitPrice: price, perUnits: 1_000_000))
+        }
+        if usage.inputAudioTokens > 0 {
+            let price = tierRates?.inputAudio ?? rates.inputAudio ?? input
+            charges.append(Charge(component: .inputAudio, quantity: usage.inputAudioTokens, unitPrice: price, perUnits: 1_000_000))
+        }
+        if usage.inputImageTokens > 0 {
+            let price = tierRates?.inputImage ?? rates.inputImage ?? input
+            charges.append(Charge(component: .inputImage, quantity: usage.inputImageTokens, unitPrice: price, perUnits: 1_000_000))
+        }
+        if usage.outputAudioTokens > 0 {
+            let price = tierRates?.outputAudio ?? rates.outputAudio ?? output
+            charges.append(Charge(component: .outputAudio, quantity: usage.outputAudioTokens, unitPrice: price, perUnits: 1_000_000))
+        }
+        if usage.outputImageTokens > 0 {
+            let price = tierRates?.outputImage ?? rates.outputImage ?? output
+            charges.append(Charge(component: .outputImage, quantity: usage.outputImageTokens, unitPrice: price, perUnits: 1_000_000))
+        }
+        if usage.webSearchRequests > 0 {
+            let price = tierRates?.webSearchPerK ?? rates.webSearchPerK ?? .zero
+            charges.append(Charge(component: .webSearch, quantity: usage.webSearchRequests, unitPrice: price, perUnits: 1_000))
+        }
+        if let fee = tierRates?.requestPerK ?? rates.requestPerK, fee > .zero {
+            charges.append(Charge(component: .request, quantity: 1, unitPrice: fee, perUnits: 1_000))
         }
         let discount = tier == nil && usage.serviceTier == .batch ? standard.batchDiscount : .zero
         return LLMPriceQuote(

@@ -34,26 +34,29 @@ public struct LLMRates: Sendable, Hashable {
 
 /// One row of `pricing/llm.csv` or of the catalogue: the prices of a model from a date on, for
 /// the standard tier or, as a **tier row**, for one other tier (section 11.3).
-public struct LLMPriceRow: Sendable, Hashable {
+///
+/// Immutable and shared: every quote of an event refers to its rows, so a class keeps that to a
+/// reference count instead of copying some 400 bytes of prices per event.
+public final class LLMPriceRow: Sendable, Hashable {
     /// `anthropic`, `openai`, …, or `*` for the row that prices any provider.
-    public var provider: String
+    public let provider: String
     /// The model id, a pattern (`claude-sonnet-4-5*`, `re:…`), or `*` for a provider-wide fallback.
-    public var model: String
-    public var effectiveFrom: CivilDate
+    public let model: String
+    public let effectiveFrom: CivilDate
     /// Nil for a standard row; the tier a tier row prices.
-    public var serviceTier: ServiceTier?
+    public let serviceTier: ServiceTier?
     /// A standard row always has `input` and `output` (the loader requires them).
-    public var rates: LLMRates
+    public let rates: LLMRates
     /// Requests whose `input_tokens` exceed this get the long-context prices; a tier row without
     /// one uses its standard row's.
-    public var longContextThreshold: Int64?
+    public let longContextThreshold: Int64?
     /// The long-context input, output, cache-read and cache-write prices; nil ones keep the normal price.
-    public var longRates: LLMRates
+    public let longRates: LLMRates
     /// The fraction taken off a whole batch request of a model with no batch tier row.
-    public var batchDiscount: Decimal6
+    public let batchDiscount: Decimal6
     /// The provider has deprecated the model (read by the optimiser only).
-    public var deprecated: Bool
-    public var aliases: [String]
+    public let deprecated: Bool
+    public let aliases: [String]
 
     public init(
         provider: String, model: String, effectiveFrom: CivilDate, serviceTier: ServiceTier? = nil, rates: LLMRates,
@@ -70,10 +73,11 @@ public struct LLMPriceRow: Sendable, Hashable {
         self.batchDiscount = batchDiscount
         self.deprecated = deprecated
         self.aliases = aliases
+        reference = "\(provider)/\(model)@\(effectiveFrom)"
     }
 
     /// A standard row of section 3's columns.
-    public init(
+    public convenience init(
         provider: String, model: String, effectiveFrom: CivilDate, input: Decimal6, output: Decimal6,
         cacheRead: Decimal6? = nil, cacheWrite: Decimal6? = nil, batchDiscount: Decimal6 = .zero,
         longContext: LongContextTier? = nil, aliases: [String] = []
@@ -96,7 +100,19 @@ public struct LLMPriceRow: Sendable, Hashable {
     public var cacheWrite: Decimal6? { rates.cacheWrite }
 
     /// Names this row in the ledger and in FOCUS `SkuPriceId`s: `provider/model@effective_from`.
-    public var reference: String { "\(provider)/\(model)@\(effectiveFrom)" }
+    public let reference: String
+
+    public static func == (lhs: LLMPriceRow, rhs: LLMPriceRow) -> Bool {
+        lhs === rhs
+            || (lhs.reference == rhs.reference && lhs.serviceTier == rhs.serviceTier && lhs.rates == rhs.rates
+                && lhs.longContextThreshold == rhs.longContextThreshold && lhs.longRates == rhs.longRates
+                && lhs.batchDiscount == rhs.batchDiscount && lhs.deprecated == rhs.deprecated && lhs.aliases == rhs.aliases)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(reference)
+        hasher.combine(serviceTier)
+    }
 
     /// True for the `provider,*` and `*,*` rows, whose prices are estimates.
     public var isFallback: Bool { model == "*" }

@@ -10,8 +10,8 @@ public struct ModelPattern: Sendable {
     private let matcher: Matcher
 
     private enum Matcher: Sendable {
-        /// The glob's literal pieces, lower case, between its stars.
-        case glob([String])
+        /// The glob's literal pieces, lower case UTF-8, between its stars.
+        case glob([[UInt8]])
         case regex(CompiledRegex)
     }
 
@@ -26,7 +26,7 @@ public struct ModelPattern: Sendable {
         if text.hasPrefix("re:") {
             matcher = .regex(try CompiledRegex(String(text.dropFirst(3))))
         } else {
-            matcher = .glob(text.lowercased().split(separator: "*", omittingEmptySubsequences: false).map(String.init))
+            matcher = .glob(Array(text.lowercased().utf8).split(separator: UInt8(ascii: "*"), omittingEmptySubsequences: false).map(Array.init))
         }
     }
 
@@ -34,22 +34,36 @@ public struct ModelPattern: Sendable {
     public func matches(folded id: String) -> Bool {
         switch matcher {
         case .regex(let regex): return regex.isFound(in: id)
-        case .glob(let pieces): return Self.glob(pieces, matches: Substring(id))
+        case .glob(let pieces):
+            var id = id
+            return id.withUTF8 { Self.glob(pieces, matches: $0) }
         }
     }
 
-    private static func glob(_ pieces: [String], matches id: Substring) -> Bool {
-        guard let first = pieces.first else { return id.isEmpty }
-        guard pieces.count > 1 else { return id == first }
-        guard id.hasPrefix(first), let last = pieces.last else { return false }
-        var rest = id.dropFirst(first.count)
-        guard rest.count >= last.count, rest.hasSuffix(last) else { return false }
-        rest = rest.dropLast(last.count)
+    /// The first piece a prefix, the last a suffix, the others found in order between them.
+    private static func glob(_ pieces: [[UInt8]], matches id: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = pieces.first, let last = pieces.last else { return id.isEmpty }
+        guard pieces.count > 1 else { return id.elementsEqual(first) }
+        guard id.count >= first.count + last.count, id.starts(with: first), id[(id.count - last.count)...].elementsEqual(last)
+        else { return false }
+        var start = first.count
+        let end = id.count - last.count
         for piece in pieces.dropFirst().dropLast() where !piece.isEmpty {
-            guard let found = rest.firstRange(of: piece) else { return false }
-            rest = rest[found.upperBound...]
+            guard let found = find(piece, in: id, from: start, to: end) else { return false }
+            start = found + piece.count
         }
         return true
+    }
+
+    /// The first offset of `piece` in `id[from..<to]`.
+    private static func find(_ piece: [UInt8], in id: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        guard to - from >= piece.count, let head = piece.first else { return nil }
+        var offset = from
+        while offset + piece.count <= to {
+            if id[offset] == head && id[offset..<(offset + piece.count)].elementsEqual(piece) { return offset }
+            offset += 1
+        }
+        return nil
     }
 }
 

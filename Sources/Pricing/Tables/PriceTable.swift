@@ -131,12 +131,15 @@ public struct PriceTable: Sendable {
 
     /// The key and standard row that price `provider`/`model` on `date`, and whether that is a
     /// fallback estimate. A key with no standard row in force yet falls through to the fallbacks.
-    private func lookup(provider: String, model: String, on date: CivilDate) -> (prices: ModelPrices, row: LLMPriceRow, estimated: Bool)? {
+    private func lookup(provider: String, model: String, on date: CivilDate) -> (model: Int, row: LLMPriceRow, estimated: Bool)? {
         if let index = resolvedIndex(provider: provider, model: model), let row = Self.inForce(models[index].standard, on: date) {
-            return (models[index], row, false)
+            return (index, row, false)
         }
-        for key in [Key(first: provider, second: "*"), Key(first: "*", second: "*")] {
-            if let index = exact[key], let row = Self.inForce(models[index].standard, on: date) { return (models[index], row, true) }
+        if let index = exact[Key(first: provider, second: "*")], let row = Self.inForce(models[index].standard, on: date) {
+            return (index, row, true)
+        }
+        if let index = exact[Key(first: "*", second: "*")], let row = Self.inForce(models[index].standard, on: date) {
+            return (index, row, true)
         }
         return nil
     }
@@ -148,13 +151,13 @@ public struct PriceTable: Sendable {
 
     /// Prices one LLM request made on `date` in its service tier (contract 11.3).
     public func quote(provider: String, model: String, usage: LLMUsage, on date: CivilDate) -> LLMPriceQuote {
-        guard let (prices, row, estimated) = lookup(provider: provider, model: model, on: date) else {
+        guard let (index, row, estimated) = lookup(provider: provider, model: model, on: date) else {
             return LLMPriceQuote(row: nil, tierRow: nil, estimated: true, longContext: false, discount: .zero, charges: [])
         }
         var tierRow: LLMPriceRow?
         var unknownTier = false
         if usage.serviceTier != .standard {
-            tierRow = prices.tiers[usage.serviceTier].flatMap { Self.inForce($0, on: date) }
+            tierRow = models[index].tiers[usage.serviceTier].flatMap { Self.inForce($0, on: date) }
             // Batch falls back to the row's discount; another tier no table knows is a guess.
             unknownTier = tierRow == nil && usage.serviceTier != .batch
         }
