@@ -10,6 +10,7 @@ struct PricesCommand: ParsableCommand {
         usage: """
             costledger prices --provider <provider> [--model <model>] [--at <date>] [--format text|json] [--pricing <dir>]
             costledger prices check [--pricing <dir>]
+            costledger prices quote <file> [--quiet] [--pricing <dir>]
             """,
         discussion: """
             With --model: how the id resolved (its exact id, an alias, the first pattern that matches, \
@@ -21,7 +22,7 @@ struct PricesCommand: ParsableCommand {
             Without --model: every key of the provider, one line each. Exit 1 when no row, not even \
             a fallback, prices the model.
             """,
-        subcommands: [PricesCheckCommand.self]
+        subcommands: [PricesCheckCommand.self, PricesQuoteCommand.self]
     )
 
     @OptionGroup var options: LedgerOptions
