@@ -75,30 +75,17 @@ public struct LLMPriceQuote: Sendable, Hashable {
             Charge(component: .output, quantity: usage.textOutputTokens, unitPrice: output, perUnits: 1_000_000),
         ]
         // Section 11's components only where used, so a section-2 quote lists what it always did.
-        if usage.cacheWrite1hTokens > 0 {
-            let price = paired(tierRates?.cacheWrite1h, tierLong?.cacheWrite1h, rates.cacheWrite1h, longRates.cacheWrite1h) ?? cacheWrite
-            charges.append(Charge(component: .cacheWrite1h, quantity: usage.cacheWrite1hTokens, unitPrice: price, perUnits: 1_000_000))
+        func add(_ component: LLMComponent, _ quantity: Int64, _ price: @autoclosure () -> Decimal6, per units: Int64 = 1_000_000) {
+            if quantity > 0 { charges.append(Charge(component: component, quantity: quantity, unitPrice: price(), perUnits: units)) }
         }
-        if usage.inputAudioTokens > 0 {
-            let price = tierRates?.inputAudio ?? rates.inputAudio ?? input
-            charges.append(Charge(component: .inputAudio, quantity: usage.inputAudioTokens, unitPrice: price, perUnits: 1_000_000))
-        }
-        if usage.inputImageTokens > 0 {
-            let price = tierRates?.inputImage ?? rates.inputImage ?? input
-            charges.append(Charge(component: .inputImage, quantity: usage.inputImageTokens, unitPrice: price, perUnits: 1_000_000))
-        }
-        if usage.outputAudioTokens > 0 {
-            let price = tierRates?.outputAudio ?? rates.outputAudio ?? output
-            charges.append(Charge(component: .outputAudio, quantity: usage.outputAudioTokens, unitPrice: price, perUnits: 1_000_000))
-        }
-        if usage.outputImageTokens > 0 {
-            let price = tierRates?.outputImage ?? rates.outputImage ?? output
-            charges.append(Charge(component: .outputImage, quantity: usage.outputImageTokens, unitPrice: price, perUnits: 1_000_000))
-        }
-        if usage.webSearchRequests > 0 {
-            let price = tierRates?.webSearchPerK ?? rates.webSearchPerK ?? .zero
-            charges.append(Charge(component: .webSearch, quantity: usage.webSearchRequests, unitPrice: price, perUnits: 1_000))
-        }
+        add(
+            .cacheWrite1h, usage.cacheWrite1hTokens,
+            paired(tierRates?.cacheWrite1h, tierLong?.cacheWrite1h, rates.cacheWrite1h, longRates.cacheWrite1h) ?? cacheWrite)
+        add(.inputAudio, usage.inputAudioTokens, tierRates?.inputAudio ?? rates.inputAudio ?? input)
+        add(.inputImage, usage.inputImageTokens, tierRates?.inputImage ?? rates.inputImage ?? input)
+        add(.outputAudio, usage.outputAudioTokens, tierRates?.outputAudio ?? rates.outputAudio ?? output)
+        add(.outputImage, usage.outputImageTokens, tierRates?.outputImage ?? rates.outputImage ?? output)
+        add(.webSearch, usage.webSearchRequests, tierRates?.webSearchPerK ?? rates.webSearchPerK ?? .zero, per: 1_000)
         if let fee = tierRates?.requestPerK ?? rates.requestPerK, fee > .zero {
             charges.append(Charge(component: .request, quantity: 1, unitPrice: fee, perUnits: 1_000))
         }
