@@ -123,7 +123,7 @@ struct LedgerIntegrityCLITests {
         #expect(unmigrated.exitCode == 2)
         #expect(
             unmigrated.stderr
-                == "costledger: \(db): schema version 1 is older than this costledger's (3); it cannot be read read-only until a command that writes (ingest, serve) migrates it\n"
+                == "costledger: \(db): schema version 1 is older than this costledger's (4); it cannot be read read-only until a command that writes (ingest, serve) migrates it\n"
         )
         let writer = try runCostLedger(["ingest"] + common + ["-"], stdin: "")
         #expect(writer.stdout == #"{"accepted":0,"duplicates":0,"rejected":[]}"# + "\n")

@@ -65,7 +65,7 @@ struct OldLedgerCLITests {
         defer { directory.remove() }
         let writer = try runCostLedger(["ingest"] + common + ["-"], stdin: "")
         #expect(writer.stdout == #"{"accepted":0,"duplicates":0,"rejected":[]}"# + "\n", "\(writer.stderr)")
-        #expect(try runTool("sqlite3", [db, "PRAGMA user_version"]) == "3\n")
+        #expect(try runTool("sqlite3", [db, "PRAGMA user_version"]) == "4\n")
         try expectSameAsBefore()
         // The same input again: every accepted event is a duplicate, so its canonical bytes are unchanged.
         let again = try runCostLedger(["ingest"] + common + [Self.fixtures + "/ledger-v2.ndjson"])

@@ -172,9 +172,13 @@ struct LedgerTests {
     }
 
     @Test("verify finds a rollup day without events and a count that is off", arguments: [
-        ("INSERT INTO rollup_daily SELECT day + 3, key_id, requests, input_tokens, output_tokens, cached_tokens, cache_write_tokens, "
-            + "units, cost_nanos, estimated_requests, unpriced_requests, free_quota_requests, fingerprinted_requests FROM rollup_daily LIMIT 1",
-         "rollup_daily for 2026-11-13 tenant acme"),
+        ("CREATE TEMP TABLE copy AS SELECT * FROM rollup_daily LIMIT 1; UPDATE copy SET day = day + 3; "
+            + "INSERT INTO rollup_daily SELECT * FROM copy", "rollup_daily for 2026-11-13 tenant acme"),
+        // The section 11 sums that carry money are compared too.
+        ("UPDATE rollup_daily SET provider_cost_nanos = provider_cost_nanos + 1 WHERE key_id IN (SELECT id FROM usage_key WHERE kind = 'llm')",
+         "rollup_daily for 2026-11-10 tenant acme chat"),
+        ("UPDATE rollup_daily SET reasoning_tokens = reasoning_tokens + 1 WHERE key_id IN (SELECT id FROM usage_key WHERE kind = 'llm')",
+         "rollup_daily for 2026-11-10 tenant acme chat"),
         ("UPDATE rollup_daily SET requests = requests + 1 WHERE key_id IN (SELECT id FROM usage_key WHERE kind = 'llm')",
          "rollup_daily for 2026-11-10 tenant acme chat"),
     ])
@@ -203,7 +207,7 @@ struct LedgerTests {
         let reopened = try SQLiteLedgerStore(path: path)
         #expect(try LedgerAggregates(store: reopened).usage(to: end) == before)
         #expect(try Ledger(store: reopened, prices: LedgerFixture.prices).verify().isSound)
-        #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "3\n")
+        #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "4\n")
     }
 
     @Test("two connections writing in turn (the CLI and the server) share one numbering of usage keys")

@@ -1,7 +1,9 @@
 import Pricing
 
 /// Compares the rollups that carry money (daily usage, quarter-hour spend) with the events, day by
-/// day, while `verify` walks the ledger in sequence order. A UTC day is compared, and its sums
+/// day, while `verify` walks the ledger in sequence order. A daily row is compared whole: its cost,
+/// the section 11 sums (the cost and the provider cost of the events that reported one, token
+/// kinds, web searches, unknown models) and the older counts. A UTC day is compared, and its sums
 /// dropped, as soon as every event its stored rollup counts has been seen, so memory holds only the
 /// days still open, not the whole ledger's rollups.
 struct RollupCheck {

@@ -9,26 +9,19 @@ extension SQLiteLedgerStore {
     }
 
     public func forEachDailyRollup(days: Range<Int64>, _ body: (Int64, Int64, UsageTotals) throws -> Void) throws {
-        let s = try connection.prepare(
-            "SELECT day, key_id, requests, input_tokens, output_tokens, cached_tokens, cache_write_tokens, units, cost_nanos, "
-                + "estimated_requests, unpriced_requests, free_quota_requests, fingerprinted_requests FROM rollup_daily "
-                + "WHERE day >= ?1 AND day < ?2")
+        let version = try connection.integer("PRAGMA user_version")
+        guard let sums = SQLiteSchema.dailySelect(fileVersion: version) else {
+            throw LedgerError(
+                .storage,
+                "\(connection.path): schema version \(version): its daily rollup lacks the sums of section 11 (token kinds, web searches, "
+                    + "unknown models, provider costs); a command that writes (ingest, serve) rebuilds it from the events, "
+                    + "after which it can be read read-only")
+        }
+        let s = try connection.prepare("SELECT day, key_id, \(sums) FROM rollup_daily WHERE day >= ?1 AND day < ?2")
         s.bind(1, days.lowerBound)
         s.bind(2, days.upperBound)
         while try s.step() {
-            var totals = UsageTotals()
-            totals.requests = s.int64(2)
-            totals.inputTokens = s.int64(3)
-            totals.outputTokens = s.int64(4)
-            totals.cachedTokens = s.int64(5)
-            totals.cacheWriteTokens = s.int64(6)
-            totals.units = s.int64(7)
-            totals.cost = Money(nanos: s.int64(8))
-            totals.estimatedRequests = s.int64(9)
-            totals.unpricedRequests = s.int64(10)
-            totals.freeQuotaRequests = s.int64(11)
-            totals.fingerprintedRequests = s.int64(12)
-            try body(s.int64(0), s.int64(1), totals)
+            try body(s.int64(0), s.int64(1), UsageTotals(rollupColumn: { s.int64($0 + 2) }))
         }
     }
 

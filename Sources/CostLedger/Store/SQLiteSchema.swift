@@ -7,16 +7,18 @@ enum SQLiteSchema {
     ///
     /// 1: the first layout; 2: usage keys in their own table, `fingerprinted_requests` in the
     /// daily rollup, per-conversation totals; 3: the event fields of section 11.1
-    /// (``section11Columns``). A writer migrates an older file: a version 1 file gets its rollups
-    /// rebuilt from its events, a version 1 or 2 file the new columns (`ALTER TABLE ADD COLUMN`;
-    /// its rows keep NULL there, which reads as the fields' defaults: no row is rewritten).
-    static let version: Int64 = 3
+    /// (``section11Columns``); 4: their sums in the daily rollup (``dailySums``, section 11.5). A
+    /// writer migrates an older file: a version 1, 2 or 3 file gets its rollups rebuilt from its
+    /// events, a version 1 or 2 file the new event columns first (`ALTER TABLE ADD COLUMN`; its
+    /// rows keep NULL there, which reads as the fields' defaults: no event is rewritten).
+    static let version: Int64 = 4
 
     /// The last version that changed the rollups' layout: an older file gets them rebuilt.
-    static let rollupVersion: Int64 = 2
+    static let rollupVersion: Int64 = 4
 
     /// The oldest version a read-only connection reads: a version 2 file lacks only
-    /// ``section11Columns``, which it reads as NULL (every event stored there predates them).
+    /// ``section11Columns``, which it reads as NULL (every event stored there predates them), and
+    /// the daily rollup's section 11 sums, which its events imply (see ``dailySelect(fileVersion:)``).
     static let oldestReadable: Int64 = 2
 
     /// The columns of `events` added by version 3, after `hash`, with their definitions (the
@@ -88,6 +90,31 @@ enum SQLiteSchema {
         ) WITHOUT ROWID;
         """
 
+    /// The sums of a `rollup_daily` row, after `day` and `key_id`, in the order of
+    /// ``UsageTotals/rollupColumns``. Version 4 added those from `cache_write_1h_tokens` on.
+    static let dailySums = [
+        "requests", "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens", "units", "cost_nanos", "estimated_requests",
+        "unpriced_requests", "free_quota_requests", "fingerprinted_requests", "cache_write_1h_tokens", "input_audio_tokens",
+        "input_image_tokens", "output_audio_tokens", "output_image_tokens", "reasoning_tokens", "web_search_requests",
+        "unknown_model_requests", "provider_costed_requests", "provider_costed_cost_nanos", "provider_cost_nanos",
+    ]
+
+    /// The version that added the section 11 sums to the daily rollup.
+    static let section11RollupVersion: Int64 = 4
+
+    /// ``dailySums`` as a select list for a file of `fileVersion`; nil when its rollups cannot
+    /// give them. A version 2 file's events have none of section 11.1's fields, and an LLM event
+    /// was estimated then exactly when a fallback row (or none) priced it, so its section 11 sums
+    /// are 0 and its `unknown_model_requests` are its `estimated_requests`. A version 3 file's events may have
+    /// them all, which its rollups did not sum: only a writer, rebuilding them, can tell.
+    static func dailySelect(fileVersion: Int64) -> String? {
+        if fileVersion >= section11RollupVersion { return dailySums.joined(separator: ", ") }
+        guard fileVersion < section11Version else { return nil }
+        let old = dailySums.prefix { $0 != "cache_write_1h_tokens" }
+        return (old + dailySums.dropFirst(old.count).map { $0 == "unknown_model_requests" ? "estimated_requests" : "0" })
+            .joined(separator: ", ")
+    }
+
     /// The rollup tables (dropped and rebuilt by a migration).
     static let rollupTables = [
         "usage_key", "rollup_daily", "rollup_quarter_hour", "rollup_conversation", "conversation_total", "rollup_token_histogram",
@@ -111,17 +138,7 @@ enum SQLiteSchema {
         CREATE TABLE rollup_daily (
             day INTEGER NOT NULL,
             key_id INTEGER NOT NULL REFERENCES usage_key (id),
-            requests INTEGER NOT NULL,
-            input_tokens INTEGER NOT NULL,
-            output_tokens INTEGER NOT NULL,
-            cached_tokens INTEGER NOT NULL,
-            cache_write_tokens INTEGER NOT NULL,
-            units INTEGER NOT NULL,
-            cost_nanos INTEGER NOT NULL,
-            estimated_requests INTEGER NOT NULL,
-            unpriced_requests INTEGER NOT NULL,
-            free_quota_requests INTEGER NOT NULL,
-            fingerprinted_requests INTEGER NOT NULL,
+            \(dailySums.map { "\($0) INTEGER NOT NULL" }.joined(separator: ",\n        ")),
             PRIMARY KEY (day, key_id)
         ) WITHOUT ROWID;
         CREATE TABLE rollup_quarter_hour (

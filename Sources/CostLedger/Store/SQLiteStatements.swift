@@ -42,13 +42,12 @@ final class Statements {
         insertUsageKey = try connection.prepare(
             "INSERT INTO usage_key (tenant_id, kind, worker, operation, provider, model, service, status, batch) "
                 + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+        // ?1 day, ?2 key_id, then the sums, each added to the stored one.
+        let sums = SQLiteSchema.dailySums.enumerated()
         addDaily = try connection.prepare(
-            "INSERT INTO rollup_daily VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-                + "ON CONFLICT DO UPDATE SET requests = requests + ?3, input_tokens = input_tokens + ?4, "
-                + "output_tokens = output_tokens + ?5, cached_tokens = cached_tokens + ?6, "
-                + "cache_write_tokens = cache_write_tokens + ?7, units = units + ?8, cost_nanos = cost_nanos + ?9, "
-                + "estimated_requests = estimated_requests + ?10, unpriced_requests = unpriced_requests + ?11, "
-                + "free_quota_requests = free_quota_requests + ?12, fingerprinted_requests = fingerprinted_requests + ?13")
+            "INSERT INTO rollup_daily (day, key_id, \(SQLiteSchema.dailySums.joined(separator: ", "))) VALUES (?1, ?2, "
+                + sums.map { "?\($0.offset + 3)" }.joined(separator: ", ") + ") ON CONFLICT DO UPDATE SET "
+                + sums.map { "\($0.element) = \($0.element) + ?\($0.offset + 3)" }.joined(separator: ", "))
         addQuarterHour = try connection.prepare(
             "INSERT INTO rollup_quarter_hour VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                 + "ON CONFLICT DO UPDATE SET requests = requests + ?5, cost_nanos = cost_nanos + ?6")

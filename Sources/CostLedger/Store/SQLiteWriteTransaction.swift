@@ -56,17 +56,7 @@ struct SQLiteWriteTransaction: LedgerWriteTransaction {
             let s = statements.addDaily
             s.bind(1, key.day)
             s.bind(2, try usageKeyID(key.usage))
-            s.bind(3, totals.requests)
-            s.bind(4, totals.inputTokens)
-            s.bind(5, totals.outputTokens)
-            s.bind(6, totals.cachedTokens)
-            s.bind(7, totals.cacheWriteTokens)
-            s.bind(8, totals.units)
-            s.bind(9, totals.cost.nanos)
-            s.bind(10, totals.estimatedRequests)
-            s.bind(11, totals.unpricedRequests)
-            s.bind(12, totals.freeQuotaRequests)
-            s.bind(13, totals.fingerprintedRequests)
+            for (index, value) in totals.rollupColumns.enumerated() { s.bind(Int32(index + 3), value) }
             try run(s, "cannot update the daily rollup")
         }
         for (key, totals) in delta.quarterHours {
