@@ -8,7 +8,8 @@ struct ReportCommand: ParsableCommand {
         abstract: "The nightly job: write every report file for --as-of into --out.",
         discussion: """
             Writes cost-summary-DATE.csv/.json, budgets-DATE.csv/.json, recommendations-DATE.csv/.json, \
-            external-api-DATE.csv and costledger.prom (DATE = as_of's UTC date), each to a temporary name \
+            external-api-DATE.csv, reconciliation-DATE.csv/.json, ledger-head-DATE.json and costledger.prom \
+            (DATE = as_of's UTC date), each to a temporary name \
             renamed into place. The same ledger and --as-of give byte-identical files.
             """
     )

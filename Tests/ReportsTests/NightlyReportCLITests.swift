@@ -45,7 +45,7 @@ struct NightlyReportCLITests {
         #expect(Set(files.keys) == [
             "cost-summary-2026-11-21.csv", "cost-summary-2026-11-21.json", "budgets-2026-11-21.csv", "budgets-2026-11-21.json",
             "recommendations-2026-11-21.csv", "recommendations-2026-11-21.json", "external-api-2026-11-21.csv", "costledger.prom",
-            "ledger-head-2026-11-21.json",
+            "ledger-head-2026-11-21.json", "reconciliation-2026-11-21.csv", "reconciliation-2026-11-21.json",
         ])
     }
 

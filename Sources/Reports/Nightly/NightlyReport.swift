@@ -16,15 +16,21 @@ public struct NightlyReport {
     public func write(to directory: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let date = snapshot.dateStamp
+        // Each table once, for both its CSV and its JSON.
+        let summary = snapshot.costSummary
+        let budgets = snapshot.budgetsTable
         let recommendations = snapshot.recommendationsTable
+        let reconciliation = snapshot.reconciliationTable
         let files: [(String, [UInt8])] = [
-            ("cost-summary-\(date).csv", snapshot.costSummary.csvBytes),
-            ("cost-summary-\(date).json", snapshot.costSummary.jsonBytes),
-            ("budgets-\(date).csv", snapshot.budgetsTable.csvBytes),
-            ("budgets-\(date).json", snapshot.budgetsTable.jsonBytes),
+            ("cost-summary-\(date).csv", summary.csvBytes),
+            ("cost-summary-\(date).json", summary.jsonBytes),
+            ("budgets-\(date).csv", budgets.csvBytes),
+            ("budgets-\(date).json", budgets.jsonBytes),
             ("recommendations-\(date).csv", recommendations.csvBytes),
             ("recommendations-\(date).json", recommendations.jsonBytes),
             ("external-api-\(date).csv", snapshot.externalAPITable.csvBytes),
+            ("reconciliation-\(date).csv", reconciliation.csvBytes),
+            ("reconciliation-\(date).json", reconciliation.jsonBytes),
             ("ledger-head-\(date).json", snapshot.headJSONBytes),
             ("costledger.prom", Array(snapshot.prometheusTextfile(prefix: metricPrefix).utf8)),
         ]

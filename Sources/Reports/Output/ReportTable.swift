@@ -42,7 +42,8 @@ public struct ReportTable: Sendable {
         var out: [UInt8] = [UInt8(ascii: "[")]
         for (index, row) in rows.enumerated() {
             out.append(contentsOf: index == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A])
-            var object = JSONObjectWriter(into: out)
+            // A writer of its own per row: one that started from `out` would copy all of it each row.
+            var object = JSONObjectWriter()
             for (column, cell) in zip(columns, row) {
                 switch cell {
                 case .text(let text): object.string(column, text)
@@ -51,7 +52,7 @@ public struct ReportTable: Sendable {
                 case .empty: object.string(column, nil)
                 }
             }
-            out = object.finish()
+            out.append(contentsOf: object.finish())
         }
         out.append(contentsOf: rows.isEmpty ? Array("]\n".utf8) : Array("\n]\n".utf8))
         return out

@@ -17,11 +17,12 @@ extension ReportSnapshot {
         }
 
         var llmCost: [[String]: Money] = [:]
-        var tokens: [[String]: (input: Int64, output: Int64, cached: Int64)] = [:]
+        var tokens: [[String]: TokenSums] = [:]
         var apiCalls: [[String]: Int64] = [:]
         var apiCost: [[String]: Money] = [:]
         var eventsByKind: [String: Int64] = ["llm": 0, "api": 0]
         var estimated: [[String]: Int64] = [:]
+        var unknownModels: [[String]: Int64] = [:]
         for (key, totals) in allTime {
             eventsByKind[key.kind.rawValue, default: 0] += totals.requests
             switch key.kind {
@@ -29,12 +30,10 @@ extension ReportSnapshot {
                 llmCost[[key.tenantID, key.provider, key.model, key.operation, key.worker], default: .zero] =
                     llmCost[[key.tenantID, key.provider, key.model, key.operation, key.worker], default: .zero] + totals.cost
                 let labels = [key.tenantID, key.provider, key.model]
-                var sum = tokens[labels] ?? (0, 0, 0)
-                sum.input += totals.inputTokens
-                sum.output += totals.outputTokens
-                sum.cached += totals.cachedTokens
-                tokens[labels] = sum
+                tokens[labels, default: TokenSums()].add(totals)
                 if totals.estimatedRequests > 0 { estimated[[key.provider, key.model], default: 0] += totals.estimatedRequests }
+                let unknown = totals.section11.unknownModelRequests
+                if unknown > 0 { unknownModels[[key.provider, key.model], default: 0] += unknown }
             case .api:
                 apiCalls[[key.tenantID, key.service, key.operation, key.status.rawValue], default: 0] += totals.requests
                 apiCost[[key.tenantID, key.service, key.operation], default: .zero] =
@@ -74,13 +73,21 @@ extension ReportSnapshot {
                 metric.add([("tenant_id", budget.tenantID), ("budget_type", "monthly")], budget.month.remaining.description)
             }
         }
-        for (name, pick) in [
-            ("llm_tokens_input_total", { (t: (input: Int64, output: Int64, cached: Int64)) in t.input }),
-            ("llm_tokens_output_total", { $0.output }), ("llm_tokens_cached_total", { $0.cached }),
-        ] {
-            family(name, .counter, "LLM tokens (\(name.split(separator: "_")[2])) of every ledger event up to the report time.") { metric in
+        let tokenFamilies: [(String, String, (TokenSums) -> [(ttl: String?, value: Int64)])] = [
+            ("llm_tokens_input_total", "LLM tokens (input)", { [(nil, $0.input)] }),
+            ("llm_tokens_output_total", "LLM tokens (output)", { [(nil, $0.output)] }),
+            ("llm_tokens_cached_total", "LLM tokens (cached)", { [(nil, $0.cached)] }),
+            ("llm_tokens_reasoning_total", "LLM tokens (reasoning, part of output)", { [(nil, $0.reasoning)] }),
+            ("llm_tokens_cache_write_total", "LLM tokens (cache writes, ttl 5m or 1h, part of input)", {
+                [("5m", $0.cacheWrite5m), ("1h", $0.cacheWrite1h)]
+            }),
+            ("llm_web_searches_total", "LLM server-side web searches", { [(nil, $0.webSearches)] }),
+        ]
+        for (name, what, values) in tokenFamilies {
+            family(name, .counter, "\(what) of every ledger event up to the report time.") { metric in
                 for (labels, sums) in tokens {
-                    metric.add([("tenant_id", labels[0]), ("provider", labels[1]), ("model", labels[2])], String(pick(sums)))
+                    let base = [("tenant_id", labels[0]), ("provider", labels[1]), ("model", labels[2])]
+                    for (ttl, value) in values(sums) { metric.add(base + (ttl.map { [("ttl", $0)] } ?? []), String(value)) }
                 }
             }
         }
@@ -137,6 +144,13 @@ extension ReportSnapshot {
         family("costledger_estimated_events_total", .counter, "LLM events priced by a fallback (estimated) row.") { metric in
             for (labels, count) in estimated { metric.add([("provider", labels[0]), ("model", labels[1])], String(count)) }
         }
+        // Counted as the unknown_model rejection of section 11.3 sees it: provider-priced events too.
+        family(
+            "costledger_unknown_model_events_total", .counter,
+            "LLM events whose model no price row knows (priced by a fallback row, or by the provider's reported cost)."
+        ) { metric in
+            for (labels, count) in unknownModels { metric.add([("provider", labels[0]), ("model", labels[1])], String(count)) }
+        }
         family("costledger_last_run_timestamp_seconds", .gauge, "The report time (as_of) of the run that wrote this file.") { metric in
             metric.add([], ExactDecimal.format(Int128(asOf.millis), scale: 3, minFractionDigits: 0))
         }
@@ -147,5 +161,27 @@ extension ReportSnapshot {
             metric.add([], String(head.sequence))
         }
         return families.map(\.text).joined()
+    }
+}
+
+/// The token counters of one tenant, provider and model.
+private struct TokenSums {
+    var input: Int64 = 0
+    var output: Int64 = 0
+    var cached: Int64 = 0
+    var reasoning: Int64 = 0
+    var cacheWrite5m: Int64 = 0
+    var cacheWrite1h: Int64 = 0
+    var webSearches: Int64 = 0
+
+    mutating func add(_ totals: UsageTotals) {
+        let more = totals.section11
+        input += totals.inputTokens
+        output += totals.outputTokens
+        cached += totals.cachedTokens
+        reasoning += more.reasoningTokens
+        cacheWrite5m += totals.cacheWriteTokens
+        cacheWrite1h += more.cacheWrite1hTokens
+        webSearches += more.webSearchRequests
     }
 }
