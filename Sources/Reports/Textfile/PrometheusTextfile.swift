@@ -17,7 +17,7 @@ extension ReportSnapshot {
         }
 
         var llmCost: [[String]: Money] = [:]
-        var tokens: [[String]: TokenSums] = [:]
+        var tokens: [[String]: UsageTotals] = [:]
         var apiCalls: [[String]: Int64] = [:]
         var apiCost: [[String]: Money] = [:]
         var eventsByKind: [String: Int64] = ["llm": 0, "api": 0]
@@ -30,7 +30,7 @@ extension ReportSnapshot {
                 llmCost[[key.tenantID, key.provider, key.model, key.operation, key.worker], default: .zero] =
                     llmCost[[key.tenantID, key.provider, key.model, key.operation, key.worker], default: .zero] + totals.cost
                 let labels = [key.tenantID, key.provider, key.model]
-                tokens[labels, default: TokenSums()].add(totals)
+                tokens[labels, default: UsageTotals()].add(totals)
                 if totals.estimatedRequests > 0 { estimated[[key.provider, key.model], default: 0] += totals.estimatedRequests }
                 let unknown = totals.section11.unknownModelRequests
                 if unknown > 0 { unknownModels[[key.provider, key.model], default: 0] += unknown }
@@ -73,15 +73,15 @@ extension ReportSnapshot {
                 metric.add([("tenant_id", budget.tenantID), ("budget_type", "monthly")], budget.month.remaining.description)
             }
         }
-        let tokenFamilies: [(String, String, (TokenSums) -> [(ttl: String?, value: Int64)])] = [
-            ("llm_tokens_input_total", "LLM tokens (input)", { [(nil, $0.input)] }),
-            ("llm_tokens_output_total", "LLM tokens (output)", { [(nil, $0.output)] }),
-            ("llm_tokens_cached_total", "LLM tokens (cached)", { [(nil, $0.cached)] }),
-            ("llm_tokens_reasoning_total", "LLM tokens (reasoning, part of output)", { [(nil, $0.reasoning)] }),
+        let tokenFamilies: [(String, String, (UsageTotals) -> [(ttl: String?, value: Int64)])] = [
+            ("llm_tokens_input_total", "LLM tokens (input)", { [(nil, $0.inputTokens)] }),
+            ("llm_tokens_output_total", "LLM tokens (output)", { [(nil, $0.outputTokens)] }),
+            ("llm_tokens_cached_total", "LLM tokens (cached)", { [(nil, $0.cachedTokens)] }),
+            ("llm_tokens_reasoning_total", "LLM tokens (reasoning, part of output)", { [(nil, $0.section11.reasoningTokens)] }),
             ("llm_tokens_cache_write_total", "LLM tokens (cache writes, ttl 5m or 1h, part of input)", {
-                [("5m", $0.cacheWrite5m), ("1h", $0.cacheWrite1h)]
+                [("5m", $0.cacheWriteTokens), ("1h", $0.section11.cacheWrite1hTokens)]
             }),
-            ("llm_web_searches_total", "LLM server-side web searches", { [(nil, $0.webSearches)] }),
+            ("llm_web_searches_total", "LLM server-side web searches", { [(nil, $0.section11.webSearchRequests)] }),
         ]
         for (name, what, values) in tokenFamilies {
             family(name, .counter, "\(what) of every ledger event up to the report time.") { metric in
@@ -161,27 +161,5 @@ extension ReportSnapshot {
             metric.add([], String(head.sequence))
         }
         return families.map(\.text).joined()
-    }
-}
-
-/// The token counters of one tenant, provider and model.
-private struct TokenSums {
-    var input: Int64 = 0
-    var output: Int64 = 0
-    var cached: Int64 = 0
-    var reasoning: Int64 = 0
-    var cacheWrite5m: Int64 = 0
-    var cacheWrite1h: Int64 = 0
-    var webSearches: Int64 = 0
-
-    mutating func add(_ totals: UsageTotals) {
-        let more = totals.section11
-        input += totals.inputTokens
-        output += totals.outputTokens
-        cached += totals.cachedTokens
-        reasoning += more.reasoningTokens
-        cacheWrite5m += totals.cacheWriteTokens
-        cacheWrite1h += more.cacheWrite1hTokens
-        webSearches += more.webSearchRequests
     }
 }
