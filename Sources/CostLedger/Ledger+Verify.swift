@@ -45,8 +45,10 @@ extension Ledger {
                 if expectedHash != record.hash { try fail("hash does not match the chain: the row was altered") }
                 let (pricing, pool) = pricer.price(record.event) { quotaCounts[$0, default: 0] }
                 if pricing != record.pricing {
+                    // The hash matched: the stored row is what was written, the price tables differ.
                     try fail("stored cost \(record.pricing.cost) (\(record.pricing.priceReference ?? "no price row")) "
-                        + "differs from the re-priced \(pricing.cost) (\(pricing.priceReference ?? "no price row"))")
+                        + "differs from the re-priced \(pricing.cost) (\(pricing.priceReference ?? "no price row")); "
+                        + "the chain is intact, so the price tables changed since it was stored, not the ledger")
                 }
                 if let pool { quotaCounts[pool, default: 0] += 1 }
                 try rollups.add(record)
