@@ -52,10 +52,11 @@ struct EventsRoute: Sendable {
                         throw APIError.forbidden(
                             "item \(index) is for tenant \(event.tenantID), which this token may not write; nothing was stored")
                     }
-                    if let refusal = pricer.refusal(of: event) {
+                    let candidate = Ledger.Candidate(event, pricer: pricer)
+                    if let refusal = pricer.refusal(of: event, plan: candidate.plan) {
                         rejected.append((index, refusal))
                     } else {
-                        batch.append(Ledger.Candidate(event, pricer: pricer), pricer: pricer)
+                        batch.append(candidate, pricer: pricer)
                         positions.append(index)
                     }
                 case .failure(let error):

@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import Logging
 
@@ -53,7 +52,7 @@ struct RequestCounterMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The pattern, so tenant ids do not explode the label set.
-        let route = routes.pattern(of: request.uri.path).map { $0.replacingOccurrences(of: ":tenant", with: "{tenant}") } ?? "other"
+        let route = routes.label(of: request.uri.path)
         let response = try await next(request, context)
         metrics.request(route: route, status: Int(response.status.code))
         return response

@@ -39,12 +39,12 @@ public struct EventPricer: Sendable {
         self.unknownModels = unknownModels
     }
 
-    /// The `unknown_model` rejection of an event the policy refuses; nil when it may be stored.
-    public func refusal(of event: UsageEvent) -> EventError? {
-        guard unknownModels == .reject, case .llm(let call) = event.usage, call.providerCost == nil else { return nil }
-        if let (row, _) = prices.llmRow(provider: call.provider, model: call.model, on: event.timestamp.utcDate), !row.isFallback {
-            return nil
-        }
+    /// The `unknown_model` rejection of an event the policy refuses, read off its pricing plan
+    /// (so the model is resolved once); nil when it may be stored.
+    public func refusal(of event: UsageEvent, plan: Plan) -> EventError? {
+        guard unknownModels == .reject, case .llm(let call) = event.usage, call.providerCost == nil,
+            case .fixed(let pricing) = plan, pricing.pricedForUnknownModel(provider: call.provider)
+        else { return nil }
         return EventError(
             .unknownModel,
             "no price row knows \(call.provider)/\(call.model) (only a fallback would price it, and the event has no provider_cost_usd)",

@@ -215,27 +215,23 @@ private struct FieldReader {
         }
     }
 
-    /// The parts of section 11.1 must fit in the totals they are parts of.
+    /// The parts of section 11.1 must fit in the totals they are parts of (``LLMUsage/partsExcess``).
     private func checkParts(of tokens: LLMUsage) throws(EventError) {
-        let cacheParts = tokens.cachedTokens + tokens.cacheWriteTokens + tokens.cacheWrite1hTokens
-        if cacheParts > tokens.inputTokens {
+        switch tokens.partsExcess {
+        case .cacheExceedsInput:
             // The message of section 2 when the event uses only its fields.
             throw fail(
                 .cachedExceedsInput,
                 tokens.cacheWrite1hTokens == 0
                     ? "cached_tokens + cache_write_tokens exceed input_tokens"
                     : "cached_tokens + cache_write_tokens + cache_write_1h_tokens exceed input_tokens")
-        }
-        if cacheParts + tokens.inputAudioTokens + tokens.inputImageTokens > tokens.inputTokens {
+        case .inputParts:
             throw fail(
                 .partsExceedTotal,
                 "cached_tokens + cache_write_tokens + cache_write_1h_tokens + input_audio_tokens + input_image_tokens exceed input_tokens")
-        }
-        if tokens.outputAudioTokens + tokens.outputImageTokens > tokens.outputTokens {
-            throw fail(.partsExceedTotal, "output_audio_tokens + output_image_tokens exceed output_tokens")
-        }
-        if tokens.reasoningTokens > tokens.outputTokens {
-            throw fail(.partsExceedTotal, "reasoning_tokens exceed output_tokens")
+        case .outputParts: throw fail(.partsExceedTotal, "output_audio_tokens + output_image_tokens exceed output_tokens")
+        case .reasoning: throw fail(.partsExceedTotal, "reasoning_tokens exceed output_tokens")
+        case nil: return
         }
     }
 

@@ -123,10 +123,11 @@ public struct NDJSONIngest {
                         }
                         switch decoded {
                         case .success(let event):
-                            if let refusal = pricer.refusal(of: event) {
+                            let candidate = Ledger.Candidate(event, pricer: pricer)
+                            if let refusal = pricer.refusal(of: event, plan: candidate.plan) {
                                 rejection = refusal
                             } else {
-                                chunk.batch.append(Ledger.Candidate(event, pricer: pricer), pricer: pricer)
+                                chunk.batch.append(candidate, pricer: pricer)
                             }
                         case .failure(let error): rejection = error
                         }
