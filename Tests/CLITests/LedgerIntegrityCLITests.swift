@@ -24,9 +24,22 @@ struct LedgerIntegrityCLITests {
         try sqlite(db, "SELECT lower(hex(hash)) FROM events WHERE seq = \(sequence)")
     }
 
-    /// Runs the binary as `nobody` (uid 65534) when this process is root, else as this user; its stdout.
-    func runUnprivileged(_ arguments: [String]) throws -> String {
+    /// The binary, the pricing directory and the tenants file, copied where `nobody` can read them:
+    /// the checkout itself may sit in a directory only its owner can enter (a `mktemp -d` clone).
+    func unprivilegedWorld() throws -> (binary: String, pricing: String, tenants: String) {
         let binary = ProcessInfo.processInfo.environment["COSTLEDGER_BIN"] ?? Repository.root + "/.build/debug/costledger"
+        guard getuid() == 0 else { return (binary, Repository.pricing, Repository.root + "/config/tenants.csv") }
+        let world = directory.file("world")
+        try FileManager.default.createDirectory(atPath: world, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: binary, toPath: world + "/costledger")
+        try FileManager.default.copyItem(atPath: Repository.pricing, toPath: world + "/pricing")
+        try FileManager.default.copyItem(atPath: Repository.root + "/config/tenants.csv", toPath: world + "/tenants.csv")
+        _ = try runTool("chmod", ["-R", "a+rX", directory.path])
+        return (world + "/costledger", world + "/pricing", world + "/tenants.csv")
+    }
+
+    /// Runs `binary` as `nobody` (uid 65534) when this process is root, else as this user; its stdout.
+    func runUnprivileged(_ binary: String, _ arguments: [String]) throws -> String {
         guard getuid() == 0 else { return try runTool(binary, arguments) }
         return try runTool("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + arguments)
     }
@@ -43,12 +56,15 @@ struct LedgerIntegrityCLITests {
         // Neither the file nor its directory can be written: SQLite can create no -wal or -shm file.
         #expect(chmod(backup, 0o444) == 0 && chmod(directory.file("backup"), 0o555) == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: backup))
+        let world = try unprivilegedWorld()
 
-        #expect(try runUnprivileged(["verify", "--db", backup, "--pricing", Repository.pricing]) == "ok 4 events\n")
-        let export = try runUnprivileged(["export", "--db", backup, "--from", "2026-10-24", "--to", "2026-10-25"])
+        #expect(try runUnprivileged(world.binary, ["verify", "--db", backup, "--pricing", world.pricing]) == "ok 4 events\n")
+        let export = try runUnprivileged(
+            world.binary, ["export", "--db", backup, "--pricing", world.pricing, "--from", "2026-10-24", "--to", "2026-10-25"])
         #expect(export.split(separator: "\n").map { $0.split(separator: ",").prefix(2).joined(separator: ",") } == ["sequence,event_id", "1,e1", "2,e2"])
         let budgets = try runUnprivileged(
-            ["budgets", "--db", backup, "--pricing", Repository.pricing, "--tenants", Repository.root + "/config/tenants.csv",
+            world.binary,
+            ["budgets", "--db", backup, "--pricing", world.pricing, "--tenants", world.tenants,
              "--as-of", "2026-11-02T00:00:00Z", "--format", "csv"])
         #expect(budgets.hasPrefix("tenant_id,timezone,"))
 
