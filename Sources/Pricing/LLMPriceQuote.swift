@@ -25,7 +25,38 @@ public struct LLMPriceQuote: Sendable, Hashable {
     public var longContext: Bool
     /// The discount applied to the whole request (a batch request of a model without a batch tier row).
     public var discount: Decimal6
-    public var charges: [Charge]
+    /// The counts priced.
+    public var usage: LLMUsage
+    /// Every component's unit price after the tier row's replacements and the fallbacks.
+    public var prices: LLMComponentPrices
+
+    /// The quote of a request no row prices: nothing, estimated.
+    static func unpriced(_ usage: LLMUsage) -> LLMPriceQuote {
+        LLMPriceQuote(
+            row: nil, tierRow: nil, estimated: true, longContext: false, discount: .zero, usage: usage, prices: LLMComponentPrices())
+    }
+
+    /// The components charged, each with its quantity and price: input, cached input, cache write
+    /// and output always (so a section-2 quote lists what it always did), the others of section
+    /// 11 where used, the request fee where the row has one. Empty for an unpriced request.
+    public var charges: [Charge] {
+        guard row != nil else { return [] }
+        let perToken: [(LLMComponent, Int64, Decimal6)] = [
+            (.input, usage.uncachedInputTokens, prices.input), (.cachedInput, usage.cachedTokens, prices.cachedInput),
+            (.cacheWrite, usage.cacheWriteTokens, prices.cacheWrite), (.output, usage.textOutputTokens, prices.output),
+            (.cacheWrite1h, usage.cacheWrite1hTokens, prices.cacheWrite1h), (.inputAudio, usage.inputAudioTokens, prices.inputAudio),
+            (.inputImage, usage.inputImageTokens, prices.inputImage), (.outputAudio, usage.outputAudioTokens, prices.outputAudio),
+            (.outputImage, usage.outputImageTokens, prices.outputImage),
+        ]
+        var charges = perToken.enumerated().compactMap { position, item in
+            position < 4 || item.1 > 0 ? Charge(component: item.0, quantity: item.1, unitPrice: item.2, perUnits: 1_000_000) : nil
+        }
+        if usage.webSearchRequests > 0 {
+            charges.append(Charge(component: .webSearch, quantity: usage.webSearchRequests, unitPrice: prices.webSearch, perUnits: 1_000))
+        }
+        if prices.request > .zero { charges.append(Charge(component: .request, quantity: 1, unitPrice: prices.request, perUnits: 1_000)) }
+        return charges
+    }
 
     /// `provider/model@effective_from`, with `/tier` when a tier row priced the request.
     public var reference: String? {
@@ -35,7 +66,18 @@ public struct LLMPriceQuote: Sendable, Hashable {
     }
 
     /// The cost before the batch discount, exact, in pico-USD.
-    public var listPicos: Int128 { charges.reduce(0) { $0 + $1.listPicos } }
+    public var listPicos: Int128 {
+        guard row != nil else { return 0 }
+        @inline(__always) func times(_ quantity: Int64, _ price: Decimal6) -> Int128 { Int128(quantity) * Int128(price.millionths) }
+        let tokens =
+            times(usage.uncachedInputTokens, prices.input) + times(usage.cachedTokens, prices.cachedInput)
+            + times(usage.cacheWriteTokens, prices.cacheWrite) + times(usage.cacheWrite1hTokens, prices.cacheWrite1h)
+            + times(usage.inputAudioTokens, prices.inputAudio) + times(usage.inputImageTokens, prices.inputImage)
+            + times(usage.textOutputTokens, prices.output) + times(usage.outputAudioTokens, prices.outputAudio)
+            + times(usage.outputImageTokens, prices.outputImage)
+        // Per-1,000 prices: a thousand times the pico-USD of a per-1M price.
+        return tokens + 1_000 * (times(usage.webSearchRequests, prices.webSearch) + times(1, prices.request))
+    }
 
     /// The cost after the discount, exact, in atto-USD (1e-18 USD).
     public var billedAttos: Int128 { listPicos * Int128(Decimal6.one.millionths - discount.millionths) }
@@ -64,35 +106,39 @@ public struct LLMPriceQuote: Sendable, Hashable {
             if let tierBase { return long ? tierAbove ?? tierBase : tierBase }
             return long ? above ?? base : base
         }
-        let input = paired(tierRates?.input, tierLong?.input, rates.input, longRates.input) ?? .zero
-        let output = paired(tierRates?.output, tierLong?.output, rates.output, longRates.output) ?? .zero
-        let cacheRead = paired(tierRates?.cacheRead, tierLong?.cacheRead, rates.cacheRead, longRates.cacheRead) ?? input
-        let cacheWrite = paired(tierRates?.cacheWrite, tierLong?.cacheWrite, rates.cacheWrite, longRates.cacheWrite) ?? input
-        var charges = [
-            Charge(component: .input, quantity: usage.uncachedInputTokens, unitPrice: input, perUnits: 1_000_000),
-            Charge(component: .cachedInput, quantity: usage.cachedTokens, unitPrice: cacheRead, perUnits: 1_000_000),
-            Charge(component: .cacheWrite, quantity: usage.cacheWriteTokens, unitPrice: cacheWrite, perUnits: 1_000_000),
-            Charge(component: .output, quantity: usage.textOutputTokens, unitPrice: output, perUnits: 1_000_000),
-        ]
-        // Section 11's components only where used, so a section-2 quote lists what it always did.
-        func add(_ component: LLMComponent, _ quantity: Int64, _ price: @autoclosure () -> Decimal6, per units: Int64 = 1_000_000) {
-            if quantity > 0 { charges.append(Charge(component: component, quantity: quantity, unitPrice: price(), perUnits: units)) }
-        }
-        add(
-            .cacheWrite1h, usage.cacheWrite1hTokens,
-            paired(tierRates?.cacheWrite1h, tierLong?.cacheWrite1h, rates.cacheWrite1h, longRates.cacheWrite1h) ?? cacheWrite)
-        add(.inputAudio, usage.inputAudioTokens, tierRates?.inputAudio ?? rates.inputAudio ?? input)
-        add(.inputImage, usage.inputImageTokens, tierRates?.inputImage ?? rates.inputImage ?? input)
-        add(.outputAudio, usage.outputAudioTokens, tierRates?.outputAudio ?? rates.outputAudio ?? output)
-        add(.outputImage, usage.outputImageTokens, tierRates?.outputImage ?? rates.outputImage ?? output)
-        add(.webSearch, usage.webSearchRequests, tierRates?.webSearchPerK ?? rates.webSearchPerK ?? .zero, per: 1_000)
-        if let fee = tierRates?.requestPerK ?? rates.requestPerK, fee > .zero {
-            charges.append(Charge(component: .request, quantity: 1, unitPrice: fee, perUnits: 1_000))
-        }
+        var prices = LLMComponentPrices()
+        prices.input = paired(tierRates?.input, tierLong?.input, rates.input, longRates.input) ?? .zero
+        prices.output = paired(tierRates?.output, tierLong?.output, rates.output, longRates.output) ?? .zero
+        prices.cachedInput = paired(tierRates?.cacheRead, tierLong?.cacheRead, rates.cacheRead, longRates.cacheRead) ?? prices.input
+        prices.cacheWrite = paired(tierRates?.cacheWrite, tierLong?.cacheWrite, rates.cacheWrite, longRates.cacheWrite) ?? prices.input
+        prices.cacheWrite1h =
+            paired(tierRates?.cacheWrite1h, tierLong?.cacheWrite1h, rates.cacheWrite1h, longRates.cacheWrite1h) ?? prices.cacheWrite
+        prices.inputAudio = tierRates?.inputAudio ?? rates.inputAudio ?? prices.input
+        prices.inputImage = tierRates?.inputImage ?? rates.inputImage ?? prices.input
+        prices.outputAudio = tierRates?.outputAudio ?? rates.outputAudio ?? prices.output
+        prices.outputImage = tierRates?.outputImage ?? rates.outputImage ?? prices.output
+        prices.webSearch = tierRates?.webSearchPerK ?? rates.webSearchPerK ?? .zero
+        prices.request = max(tierRates?.requestPerK ?? rates.requestPerK ?? .zero, .zero)
         let discount = tier == nil && usage.serviceTier == .batch ? standard.batchDiscount : .zero
         return LLMPriceQuote(
-            row: standard, tierRow: tier, estimated: estimated, longContext: long, discount: discount, charges: charges)
+            row: standard, tierRow: tier, estimated: estimated, longContext: long, discount: discount, usage: usage, prices: prices)
     }
+}
+
+/// The unit price of every component of an LLM request: USD per 1M tokens, web searches and the
+/// request fee per 1,000.
+public struct LLMComponentPrices: Sendable, Hashable {
+    public var input = Decimal6.zero
+    public var cachedInput = Decimal6.zero
+    public var cacheWrite = Decimal6.zero
+    public var cacheWrite1h = Decimal6.zero
+    public var inputAudio = Decimal6.zero
+    public var inputImage = Decimal6.zero
+    public var output = Decimal6.zero
+    public var outputAudio = Decimal6.zero
+    public var outputImage = Decimal6.zero
+    public var webSearch = Decimal6.zero
+    public var request = Decimal6.zero
 }
 
 extension LLMPriceRow {

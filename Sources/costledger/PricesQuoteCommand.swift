@@ -76,21 +76,24 @@ struct PricesQuoteCommand: ParsableCommand {
         }
 
         let clock = ContinuousClock()
-        var quotes: [LLMPriceQuote] = []
-        quotes.reserveCapacity(requests.count)
+        // What the output needs of each quote, so the timing is of pricing, not of keeping quotes.
+        var priced: [(cost: Money, estimated: Bool, row: LLMPriceRow?, tier: ServiceTier?)] = []
+        priced.reserveCapacity(requests.count)
         let elapsed = clock.measure {
             for request in requests {
-                quotes.append(prices.quote(provider: request.provider, model: request.model, usage: request.usage, on: request.date))
+                let quote = prices.quote(provider: request.provider, model: request.model, usage: request.usage, on: request.date)
+                priced.append((quote.cost, quote.estimated, quote.row, quote.tierRow?.serviceTier))
             }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Int(Double(requests.count) / seconds) : 0
         printError("priced \(requests.count) usages in \(String(format: "%.3f", seconds)) s (\(rate) per second)")
         guard !quiet else { return }
-        var writer = CSVWriter(reservingCapacity: 64 * quotes.count)
+        var writer = CSVWriter(reservingCapacity: 64 * priced.count)
         writer.writeRecord(["line", "cost_usd", "estimated", "price_row"])
-        for (record, quote) in zip(table.records, quotes) {
-            writer.writeRecord([String(record.line), quote.cost.description, quote.estimated ? "true" : "false", quote.reference ?? ""])
+        for (record, quote) in zip(table.records, priced) {
+            let reference = quote.row.map { row in quote.tier.map { "\(row.reference)/\($0.rawValue)" } ?? row.reference } ?? ""
+            writer.writeRecord([String(record.line), quote.cost.description, quote.estimated ? "true" : "false", reference])
         }
         FileHandle.standardOutput.write(Data(writer.bytes))
     }

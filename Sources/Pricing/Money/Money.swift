@@ -38,6 +38,10 @@ public struct Money: Sendable, Hashable, Comparable, AdditiveArithmetic, CustomS
 /// Divides and rounds half to even (banker's rounding), for any signs.
 public func divideRoundingHalfToEven(_ value: Int128, _ divisor: Int128) -> Int128 {
     precondition(divisor > 0, "divisor must be positive")
+    // Most amounts fit in 64 bits, where division is a single instruction instead of a library call.
+    if let small = Int64(exactly: value), let smallDivisor = Int64(exactly: divisor) {
+        return Int128(divideRoundingHalfToEven(small, smallDivisor))
+    }
     var quotient = value / divisor
     let remainder = value % divisor
     if remainder == 0 { return quotient }
@@ -45,6 +49,18 @@ public func divideRoundingHalfToEven(_ value: Int128, _ divisor: Int128) -> Int1
     let direction: Int128 = value < 0 ? -1 : 1
     if twice > divisor.magnitude || (twice == divisor.magnitude && quotient % 2 != 0) {
         quotient += direction
+    }
+    return quotient
+}
+
+/// ``divideRoundingHalfToEven(_:_:)-(Int128,Int128)`` for 64-bit values.
+@inline(__always) private func divideRoundingHalfToEven(_ value: Int64, _ divisor: Int64) -> Int64 {
+    var quotient = value / divisor
+    let remainder = value % divisor
+    if remainder == 0 { return quotient }
+    let twice = remainder.magnitude * 2
+    if twice > divisor.magnitude || (twice == divisor.magnitude && quotient % 2 != 0) {
+        quotient += value < 0 ? -1 : 1
     }
     return quotient
 }

@@ -25,9 +25,9 @@ public struct PriceTable: Sendable {
 
     /// The keys, operator's first.
     public private(set) var models: [ModelPrices] = []
-    /// Lower-case exact ids (and aliases) to their key's index in ``models``; the first file to
-    /// claim an id keeps it.
-    private var exact: [Key: Int] = [:]
+    /// Exact ids (and aliases) to their key's index in ``models``, ignoring case; the first file
+    /// to claim an id keeps it.
+    private var exact = ModelIDTable()
     /// Per provider, the patterns in lookup order, with their key's index.
     private var patterns: [String: [(pattern: ModelPattern, model: Int)]] = [:]
     private let patternResolutions = PatternResolutions()
@@ -58,8 +58,8 @@ public struct PriceTable: Sendable {
                     } catch {
                         throw PricingError(file: prices.source, line: 0, message: "\(prices.provider),\(prices.model): \(error.message)")
                     }
-                } else if exact[Key(first: prices.provider, second: name.lowercased())] == nil {
-                    exact[Key(first: prices.provider, second: name.lowercased())] = index
+                } else if exact.value(provider: prices.provider, model: name) == nil {
+                    exact.set(index, provider: prices.provider, model: name)
                 }
             }
         }
@@ -122,10 +122,10 @@ public struct PriceTable: Sendable {
     }
 
     private func resolvedIndex(provider: String, model: String) -> Int? {
-        let key = Key(first: provider, second: foldedID(model))
-        if let index = exact[key] { return index }
-        return patternResolutions.resolution(of: key) {
-            patterns[provider]?.first { $0.pattern.matches(folded: key.second) }?.model
+        if let index = exact.value(provider: provider, model: model) { return index }
+        return patternResolutions.resolution(provider: provider, model: model) {
+            let folded = model.lowercased()
+            return patterns[provider]?.first { $0.pattern.matches(folded: folded) }?.model
         }
     }
 
@@ -135,10 +135,10 @@ public struct PriceTable: Sendable {
         if let index = resolvedIndex(provider: provider, model: model), let row = Self.inForce(models[index].standard, on: date) {
             return (index, row, false)
         }
-        if let index = exact[Key(first: provider, second: "*")], let row = Self.inForce(models[index].standard, on: date) {
+        if let index = exact.value(provider: provider, model: "*"), let row = Self.inForce(models[index].standard, on: date) {
             return (index, row, true)
         }
-        if let index = exact[Key(first: "*", second: "*")], let row = Self.inForce(models[index].standard, on: date) {
+        if let index = exact.value(provider: "*", model: "*"), let row = Self.inForce(models[index].standard, on: date) {
             return (index, row, true)
         }
         return nil
@@ -152,7 +152,7 @@ public struct PriceTable: Sendable {
     /// Prices one LLM request made on `date` in its service tier (contract 11.3).
     public func quote(provider: String, model: String, usage: LLMUsage, on date: CivilDate) -> LLMPriceQuote {
         guard let (index, row, estimated) = lookup(provider: provider, model: model, on: date) else {
-            return LLMPriceQuote(row: nil, tierRow: nil, estimated: true, longContext: false, discount: .zero, charges: [])
+            return .unpriced(usage)
         }
         var tierRow: LLMPriceRow?
         var unknownTier = false
@@ -182,27 +182,23 @@ public struct PriceTable: Sendable {
     }
 }
 
-/// Which key a model id that no exact id names resolved to, per distinct id (nil: none).
+/// Which key a model id that no exact id names resolved to through a pattern, per distinct id.
 private final class PatternResolutions: Sendable {
-    private let known = Mutex<[PriceTable.Key: Int?]>([:])
+    /// The key's index, or -1 for none.
+    private let known = Mutex(ModelIDTable(capacity: 1_024))
 
     /// Distinct ids remembered; beyond it the memory starts afresh (ids are producer input).
     private let capacity = 100_000
 
-    func resolution(of key: PriceTable.Key, _ resolve: () -> Int?) -> Int? {
-        if let cached = known.withLock({ $0[key] }) { return cached }
+    func resolution(provider: String, model: String, _ resolve: () -> Int?) -> Int? {
+        if let cached = known.withLock({ $0.value(provider: provider, model: model) }) { return cached < 0 ? nil : cached }
         let found = resolve()
         known.withLock { known in
-            if known.count >= capacity { known.removeAll(keepingCapacity: true) }
-            known[key] = .some(found)
+            if known.count >= capacity { known = ModelIDTable(capacity: 1_024) }
+            known.set(found ?? -1, provider: provider, model: model)
         }
         return found
     }
-}
-
-/// `id` in lower case, without a copy when it has no upper-case letter (the common case).
-private func foldedID(_ id: String) -> String {
-    id.utf8.contains(where: { (0x41...0x5A).contains($0) }) ? id.lowercased() : id
 }
 
 extension PriceTable.ModelPrices {
