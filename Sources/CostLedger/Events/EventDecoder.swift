@@ -49,6 +49,12 @@ public struct EventDecoder: Sendable {
         return try reader.event(latestAccepted: latestAccepted)
     }
 
+    /// Validates an event whose fields were read from another encoding (an OTLP span, section 12.2).
+    func decode(fields: ScannedFields) throws(EventError) -> UsageEvent {
+        var reader = FieldReader(fields: fields)
+        return try reader.event(latestAccepted: latestAccepted)
+    }
+
     /// Decodes one event from its JSON text.
     public func decode(_ json: String) throws(EventError) -> UsageEvent {
         var json = json
@@ -99,21 +105,42 @@ private struct FieldReader {
         case .llm:
             let provider = try identifier(.provider)
             let model = try identifier(.model)
-            let input = try count(.inputTokens, range: 0...EventDecoder.maxTokens, default: nil)
-            let output = try count(.outputTokens, range: 0...EventDecoder.maxTokens, default: nil)
-            let cached = try tokenCount(.cachedTokens)
-            let cacheWrite = try tokenCount(.cacheWriteTokens)
-            let batch = try bool(.batch, default: false)
-            let fingerprint = try optionalIdentifier(.promptFingerprint)
-            let status = try status(required: false)
-            // Section 11.1, read after the fields of section 2 so that their errors come first as before.
-            let tokens = LLMUsage(
-                inputTokens: input, outputTokens: output, cachedTokens: cached, cacheWriteTokens: cacheWrite, batch: batch,
-                cacheWrite1hTokens: try tokenCount(.cacheWrite1hTokens), inputAudioTokens: try tokenCount(.inputAudioTokens),
-                inputImageTokens: try tokenCount(.inputImageTokens), outputAudioTokens: try tokenCount(.outputAudioTokens),
-                outputImageTokens: try tokenCount(.outputImageTokens), reasoningTokens: try tokenCount(.reasoningTokens),
-                webSearchRequests: try count(.webSearchRequests, range: 0...EventDecoder.maxWebSearches, default: 0),
-                serviceTier: try serviceTier(batch: batch))
+            let tokens: LLMUsage
+            let fingerprint: String?
+            let status: CallStatus
+            if let usage = fields[.usage], usage != .null {
+                let counts = try providerUsage(usage, provider: provider)
+                let batch = try bool(.batch, default: false)
+                fingerprint = try optionalIdentifier(.promptFingerprint)
+                status = try self.status(required: false)
+                // The event's own tier first, then the batch flag, then what the usage object says.
+                let tier = try serviceTier(batch: batch, openAISpellings: true) ?? (batch ? .batch : counts.serviceTier ?? .standard)
+                tokens = LLMUsage(
+                    inputTokens: counts.inputTokens, outputTokens: counts.outputTokens, cachedTokens: counts.cachedTokens,
+                    cacheWriteTokens: counts.cacheWriteTokens, batch: batch, cacheWrite1hTokens: counts.cacheWrite1hTokens,
+                    inputAudioTokens: counts.inputAudioTokens, inputImageTokens: counts.inputImageTokens,
+                    outputAudioTokens: counts.outputAudioTokens, outputImageTokens: counts.outputImageTokens,
+                    reasoningTokens: counts.reasoningTokens, webSearchRequests: counts.webSearchRequests, serviceTier: tier)
+            } else {
+                if let format = fields[.usageFormat], format != .null {
+                    throw fail(.invalidValue, "usage_format is given without a usage object")
+                }
+                let input = try count(.inputTokens, range: 0...EventDecoder.maxTokens, default: nil)
+                let output = try count(.outputTokens, range: 0...EventDecoder.maxTokens, default: nil)
+                let cached = try tokenCount(.cachedTokens)
+                let cacheWrite = try tokenCount(.cacheWriteTokens)
+                let batch = try bool(.batch, default: false)
+                fingerprint = try optionalIdentifier(.promptFingerprint)
+                status = try self.status(required: false)
+                // Section 11.1, read after the fields of section 2 so that their errors come first as before.
+                tokens = LLMUsage(
+                    inputTokens: input, outputTokens: output, cachedTokens: cached, cacheWriteTokens: cacheWrite, batch: batch,
+                    cacheWrite1hTokens: try tokenCount(.cacheWrite1hTokens), inputAudioTokens: try tokenCount(.inputAudioTokens),
+                    inputImageTokens: try tokenCount(.inputImageTokens), outputAudioTokens: try tokenCount(.outputAudioTokens),
+                    outputImageTokens: try tokenCount(.outputImageTokens), reasoningTokens: try tokenCount(.reasoningTokens),
+                    webSearchRequests: try count(.webSearchRequests, range: 0...EventDecoder.maxWebSearches, default: 0),
+                    serviceTier: try serviceTier(batch: batch, openAISpellings: false) ?? (batch ? .batch : .standard))
+            }
             let providerCost = try providerCost()
             try checkParts(of: tokens)
             usage = .llm(
@@ -176,13 +203,15 @@ private struct FieldReader {
         try count(field, range: 0...EventDecoder.maxTokens, default: 0)
     }
 
-    /// `service_tier`: when absent, `batch` if the request went through a batch API, else `standard`.
-    private func serviceTier(batch: Bool) throws(EventError) -> ServiceTier {
+    /// `service_tier`, or nil when absent; with `openAISpellings` (an event carrying a usage object,
+    /// section 12.1) also OpenAI's `default`, `auto` and `scale`, which mean `standard`.
+    private func serviceTier(batch: Bool, openAISpellings: Bool) throws(EventError) -> ServiceTier? {
         switch fields[.serviceTier] ?? .null {
         case .null:
-            return batch ? .batch : .standard
+            return nil
         case .string(let text):
-            guard let tier = ServiceTier(rawValue: text) else {
+            let spelled = openAISpellings && ["default", "auto", "scale"].contains(text) ? ServiceTier.standard.rawValue : text
+            guard let tier = ServiceTier(rawValue: spelled) else {
                 throw fail(.invalidValue, "service_tier must be \"standard\", \"batch\", \"flex\", \"priority\" or \"fast\"")
             }
             guard !batch || tier == .batch else {
@@ -191,6 +220,39 @@ private struct FieldReader {
             return tier
         default:
             throw fail(.invalidType, "service_tier must be a string")
+        }
+    }
+
+    /// The counts of a provider's `usage` object (section 12.1), in the format `usage_format`
+    /// names or the one inferred.
+    private func providerUsage(_ usage: JSONFieldScanner.ScannedValue, provider: String) throws(EventError) -> ProviderUsage {
+        if let field = EventField.tokenFields.first(where: { fields[$0] != nil && fields[$0] != .null }) {
+            throw fail(.invalidValue, "usage cannot be given together with token fields such as \(field.name)")
+        }
+        guard case .document(let object) = usage, object.members != nil else {
+            throw fail(.invalidType, "usage must be a JSON object: the provider's usage object")
+        }
+        let format: UsageFormat
+        switch fields[.usageFormat] ?? .null {
+        case .null:
+            guard let inferred = UsageFormat.inferred(from: object, provider: provider) else {
+                throw fail(
+                    .invalidValue,
+                    "usage has the shape of no known usage object; give usage_format (openai_chat, openai_responses, anthropic or gemini)")
+            }
+            format = inferred
+        case .string(let text):
+            guard let named = UsageFormat(rawValue: text) else {
+                throw fail(.invalidValue, "usage_format must be \"openai_chat\", \"openai_responses\", \"anthropic\" or \"gemini\"")
+            }
+            format = named
+        default:
+            throw fail(.invalidType, "usage_format must be a string")
+        }
+        do {
+            return try ProviderUsage(object, format: format)
+        } catch {
+            throw fail(error.code, error.message)
         }
     }
 

@@ -19,6 +19,8 @@ public struct EventError: Error, Sendable, Hashable, CustomStringConvertible {
         /// (`--unknown-models reject`, section 11.3).
         public static let unknownModel = Code(rawValue: "unknown_model")
         public static let idConflict = Code(rawValue: "id_conflict")
+        /// The event is for a tenant the token may not write (an OTLP span, section 12.2).
+        public static let forbidden = Code(rawValue: "forbidden")
 
         public var description: String { rawValue }
     }

@@ -11,6 +11,14 @@ enum EventField: Int, CaseIterable {
     // Section 11.1.
     case cacheWrite1hTokens, inputAudioTokens, inputImageTokens, outputAudioTokens, outputImageTokens, reasoningTokens
     case webSearchRequests, serviceTier, providerCostUSD
+    // Section 12.1.
+    case usage, usageFormat
+
+    /// The token fields of sections 2 and 11.1, which an event with a provider's `usage` object must not have.
+    static let tokenFields: [EventField] = [
+        .inputTokens, .outputTokens, .cachedTokens, .cacheWriteTokens, .cacheWrite1hTokens, .inputAudioTokens, .inputImageTokens,
+        .outputAudioTokens, .outputImageTokens, .reasoningTokens, .webSearchRequests,
+    ]
 
     /// The JSON name.
     var name: String { Self.names[rawValue] }
@@ -19,7 +27,8 @@ enum EventField: Int, CaseIterable {
         "id", "kind", "timestamp", "tenant_id", "worker", "operation", "conversation_id", "provider", "model", "input_tokens",
         "output_tokens", "cached_tokens", "cache_write_tokens", "batch", "prompt_fingerprint", "status", "service", "units",
         "request_key", "cache_write_1h_tokens", "input_audio_tokens", "input_image_tokens", "output_audio_tokens",
-        "output_image_tokens", "reasoning_tokens", "web_search_requests", "service_tier", "provider_cost_usd",
+        "output_image_tokens", "reasoning_tokens", "web_search_requests", "service_tier", "provider_cost_usd", "usage",
+        "usage_format",
     ]
     private static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
 

@@ -18,6 +18,8 @@ struct JSONFieldScanner {
         case null
         case array
         case object
+        /// An object or array read whole, for a field that needs its contents (``EventField/usage``).
+        case document(JSONValue)
     }
 
     /// The result of scanning one line.
@@ -63,6 +65,17 @@ struct JSONFieldScanner {
         scanner.skipWhitespace()
         guard scanner.index == bytes.count else { throw scanner.error("unexpected text after the JSON value") }
         return result
+    }
+
+    /// Reads the one JSON value that `bytes` holds whole (surrounding whitespace allowed), with
+    /// the first key given twice in one object, if any.
+    static func document(_ bytes: UnsafeRawBufferPointer) throws(SyntaxError) -> (value: JSONValue, duplicateKey: String?) {
+        var scanner = JSONFieldScanner(bytes, checksDuplicates: true)
+        scanner.skipWhitespace()
+        let value = try scanner.scanDocument(depth: 0)
+        scanner.skipWhitespace()
+        guard scanner.index == bytes.count else { throw scanner.error("unexpected text after the JSON value") }
+        return (value, scanner.duplicateKey)
     }
 
     /// The byte ranges of the elements of the JSON array that `bytes` holds, validating all of it.
@@ -136,7 +149,7 @@ struct JSONFieldScanner {
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':'")
             skipWhitespace()
-            let value = try scanValue(depth: 1, keep: field != nil)
+            let value = field == .usage ? .document(try scanDocument(depth: 1)) : try scanValue(depth: 1, keep: field != nil)
             if let field {
                 if fields[field] != nil { noteDuplicate(field.name) }
                 fields[field] = value
@@ -212,6 +225,55 @@ struct JSONFieldScanner {
             return try scanNumber()
         default:
             throw error("unexpected character")
+        }
+    }
+
+    /// Reads the value at `index` whole.
+    private mutating func scanDocument(depth: Int) throws(SyntaxError) -> JSONValue {
+        guard let byte = peek() else { throw error("unexpected end of input") }
+        switch byte {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
+            let isObject = byte == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            var members: [String: JSONValue] = [:]
+            var elements: [JSONValue] = []
+            index += 1
+            skipWhitespace()
+            if peek() == close {
+                index += 1
+            } else {
+                while true {
+                    skipWhitespace()
+                    if isObject {
+                        guard peek() == UInt8(ascii: "\"") else { throw error("expected a field name") }
+                        let key = try scanString()
+                        skipWhitespace()
+                        try expect(UInt8(ascii: ":"), "':'")
+                        skipWhitespace()
+                        let value = try scanDocument(depth: depth + 1)
+                        if members.updateValue(value, forKey: key) != nil { noteDuplicate(key) }
+                    } else {
+                        elements.append(try scanDocument(depth: depth + 1))
+                    }
+                    skipWhitespace()
+                    guard let next = peek() else { throw error("unexpected end of input") }
+                    index += 1
+                    if next == close { break }
+                    guard next == UInt8(ascii: ",") else { throw error("expected ',' or a closing bracket") }
+                }
+            }
+            return isObject ? .object(members) : .array(elements)
+        case UInt8(ascii: "\""):
+            return .string(try scanString())
+        default:
+            switch try scanValue(depth: depth, keep: true) {
+            case .integer(let value): return .integer(value)
+            case .hugeInteger(let negative): return .hugeInteger(negative: negative)
+            case .fractional: return .fractional
+            case .bool(let value): return .bool(value)
+            default: return .null
+            }
         }
     }
 
