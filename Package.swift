@@ -28,10 +28,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        // System libraries: libcsv (no pkg-config file) and SQLite; Linux's sync_file_range.
+        // System libraries: libcsv (no pkg-config file), SQLite and zlib; Linux's sync_file_range.
         .systemLibrary(name: "CCSV", path: "Sources/CCSV"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CWriteback", path: "Sources/CWriteback"),
+        // zlib, for gzip request bodies (OTLP exporters compress).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         .target(name: "CSVCodec", dependencies: ["CCSV"], swiftSettings: swiftSettings),
         .target(name: "Pricing", dependencies: ["CSVCodec"], swiftSettings: swiftSettings),
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "CSVCodec", "Pricing", "CostLedger", "BudgetEngine", "Optimizer", "Reports",
+                "CSVCodec", "Pricing", "CostLedger", "BudgetEngine", "Optimizer", "Reports", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

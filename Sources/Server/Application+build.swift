@@ -45,6 +45,8 @@ public func buildServer(_ configuration: ServerConfiguration, logger: Logger) th
     var routes = RouteTable()
     let events = EventsRoute(tokens: tokens, writer: writer, pricer: ledger.pricer, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes)
     routes.add(.post, "/v1/events") { try await events.handle($0, context: $1) }
+    let traces = TracesRoute(tokens: tokens, writer: writer, pricer: ledger.pricer, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes)
+    routes.add(.post, "/v1/traces") { try await traces.handle($0, context: $1) }
     let reads = ReadRoutes(
         tokens: tokens, pool: work.reads, configuration: configuration, prices: prices, tenants: tenants, downgrades: downgrades)
     routes.add(.get, "/v1/tenants/:tenant/costs") { try await reads.costs($0, context: $1) }
