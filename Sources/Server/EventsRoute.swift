@@ -18,17 +18,7 @@ struct EventsRoute: Sendable {
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         let token = try tokens.authorize(request, roles: [.ingest, .admin])
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
-            throw APIError.payloadTooLarge("the body is \(declared) bytes; at most \(maxBodyBytes) are accepted")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError.payloadTooLarge("the body is larger than \(maxBodyBytes) bytes")
-        } catch {
-            throw APIError.badRequest("the body ended before it was complete; nothing was stored")
-        }
+        let body = try await request.collectBody(upTo: maxBodyBytes)
         let mediaType = request.headers[.contentType]?.lowercased() ?? ""
         let ndjson = mediaType.hasPrefix("application/x-ndjson") || mediaType.hasPrefix("application/ndjson")
         let decoder = EventDecoder()
@@ -98,6 +88,23 @@ struct EventsRoute: Sendable {
         }
         json += Array(#"],"rejected_total":\#(rejected.count)}"#.utf8) + [0x0A]
         return json
+    }
+}
+
+extension Request {
+    /// The whole body, at most `limit` bytes (413 above, by `Content-Length` or as it arrives;
+    /// 400 for a body cut short).
+    func collectBody(upTo limit: Int) async throws -> ByteBuffer {
+        if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw APIError.payloadTooLarge("the body is \(declared) bytes; at most \(limit) are accepted")
+        }
+        do {
+            return try await body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.payloadTooLarge("the body is larger than \(limit) bytes")
+        } catch {
+            throw APIError.badRequest("the body ended before it was complete; nothing was stored")
+        }
     }
 }
 

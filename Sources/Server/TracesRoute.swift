@@ -31,7 +31,7 @@ struct TracesRoute: Sendable {
                 status: .unsupportedMediaType, code: "unsupported_media_type",
                 message: "an OTLP export is application/x-protobuf or application/json")
         }
-        var body = try await collectBody(request)
+        var body = try await request.collectBody(upTo: maxBodyBytes)
         switch request.headers[.contentEncoding]?.lowercased() {
         case nil, "identity": break
         case "gzip": body = try gunzip(body, limit: maxBodyBytes)
@@ -104,19 +104,6 @@ struct TracesRoute: Sendable {
                 status: .ok, headers: [.contentType: "application/x-protobuf"], body: .init(byteBuffer: ByteBuffer(bytes: answer.protobuf)))
         case .json:
             return Response.json(answer.json)
-        }
-    }
-
-    private func collectBody(_ request: Request) async throws -> ByteBuffer {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
-            throw APIError.payloadTooLarge("the body is \(declared) bytes; at most \(maxBodyBytes) are accepted")
-        }
-        do {
-            return try await request.body.collect(upTo: maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError.payloadTooLarge("the body is larger than \(maxBodyBytes) bytes")
-        } catch {
-            throw APIError.badRequest("the body ended before it was complete; nothing was stored")
         }
     }
 }
