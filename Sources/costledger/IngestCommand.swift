@@ -8,6 +8,9 @@ struct IngestCommand: ParsableCommand {
         abstract: "Append usage events from NDJSON files to the ledger.",
         discussion: """
             Files are read in order, line by line ('-' is standard input); blank lines are skipped. \
+            An llm event gives its counts in the token fields, or carries the provider's own usage object \
+            as "usage" (OpenAI Chat Completions or Responses, Anthropic Messages, Gemini usageMetadata; \
+            "usage_format" names it when its keys do not), stored as the same counts. \
             Prints a JSON summary {"accepted":N,"duplicates":N,"rejected":[{"file","line","id","error","message"}]}. \
             Valid events are kept even when others are rejected; the exit code is then 1. \
             An event already in the ledger with the same content is a duplicate: acknowledged, not stored again.

@@ -16,6 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
             Every /v1 route needs 'Authorization: Bearer TOKEN' (see 'costledger token add'). POST /v1/events \
             answers only after its events are committed (WAL, synchronous=FULL); concurrent requests share \
             one transaction (group commit). A request carries at most 100,000 events and 8 MiB. \
+            POST /v1/traces takes OpenTelemetry trace exports (OTLP/HTTP, protobuf or JSON, gzip allowed, \
+            8 MiB after decompression): each span with gen_ai.usage.* counts is one event, the same way. \
             Slow or stalled clients cost only their own connection: headers must arrive within \
             --header-timeout, a body may pause at most --body-timeout (an export whose client reads \
             nothing for that long is abandoned), an idle keep-alive connection is closed after \

@@ -15,7 +15,7 @@ struct TokenCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Create a token: prints it once, stores only its SHA-256 in the tokens file.",
-            discussion: "Roles: ingest (POST /v1/events), finance (the read routes), admin (both)."
+            discussion: "Roles: ingest (POST /v1/events and /v1/traces), finance (the read routes), admin (both)."
         )
 
         @Argument(help: "Who or what the token is for, e.g. ai-agent-worker.")
