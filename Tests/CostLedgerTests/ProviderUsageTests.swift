@@ -156,6 +156,12 @@ struct ProviderUsageTests {
         #expect(error?.eventID == "u1")
     }
 
+    @Test("usage null is no usage object: the token fields stand, and without them input_tokens is missing")
+    func nullUsage() throws {
+        #expect(try tokens(#","usage":null,"input_tokens":10,"output_tokens":2"#) == LLMUsage(inputTokens: 10, outputTokens: 2))
+        #expect(rejection(#","usage":null"#)?.code == .missingField)
+    }
+
     @Test("a usage that is no object is invalid_type; the parts rules still hold")
     func typesAndParts() {
         #expect(rejection(#","usage":[1,2]"#)?.code == .invalidType)

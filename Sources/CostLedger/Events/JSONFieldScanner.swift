@@ -20,6 +20,9 @@ struct JSONFieldScanner {
         case object
         /// An object or array read whole, for a field that needs its contents (``EventField/usage``).
         case document(JSONValue)
+
+        /// `.null` for a document that is JSON `null`, so that a null field stays an absent one.
+        var nullAsNull: ScannedValue { self == .document(.null) ? .null : self }
     }
 
     /// The result of scanning one line.
@@ -149,7 +152,7 @@ struct JSONFieldScanner {
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':'")
             skipWhitespace()
-            let value = field == .usage ? .document(try scanDocument(depth: 1)) : try scanValue(depth: 1, keep: field != nil)
+            let value = field == .usage ? .document(try scanDocument(depth: 1)).nullAsNull : try scanValue(depth: 1, keep: field != nil)
             if let field {
                 if fields[field] != nil { noteDuplicate(field.name) }
                 fields[field] = value
