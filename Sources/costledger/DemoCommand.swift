@@ -42,6 +42,6 @@ struct DemoCommand: ParsableCommand {
         let snapshot = try options.snapshot(asOf: asOf, optimizer: OptimizerSettings())
         let files = try NightlyReport(snapshot: snapshot).write(to: out)
         let traffic = try DemoTraffic(store: try options.openReader(), asOf: asOf)
-        print(DemoSummary(snapshot: snapshot, traffic: traffic, accepted: accepted, ledgerPath: options.databasePath, files: files).text)
+        print(DemoSummary(snapshot: snapshot, traffic: traffic, accepted: accepted, ledgerPath: try options.databasePath(), files: files).text)
     }
 }

@@ -55,7 +55,7 @@ struct ExportCommand: ParsableCommand {
         let store = try options.openReader()
         let output = try out.map { try OutputFile(atomicPath: $0) } ?? .standardOutput()
         if let lineItems {
-            _ = try LedgerExport(query: query, format: lineItems).write(from: store, openReader: options.readerFactory, to: output)
+            _ = try LedgerExport(query: query, format: lineItems).write(from: store, openReader: try options.readerFactory(), to: output)
         } else if let prices {
             do {
                 _ = try FocusExport(query: query, prices: prices).write(from: store, to: output)

@@ -24,8 +24,17 @@ struct LedgerOptions: ParsableArguments {
     var pricing: String { pricingOption ?? Self.defaultPricing }
     var tenants: String { tenantsOption ?? Self.defaultTenants }
 
-    var databasePath: String {
-        db ?? ProcessInfo.processInfo.environment["COSTLEDGER_DB"] ?? Self.defaultDatabase
+    /// The ledger's file, from `--db`, `$COSTLEDGER_DB` or the default.
+    /// - Throws: a usage error when the value is a URL of a store this build cannot open.
+    func databasePath() throws -> String {
+        let value = db ?? ProcessInfo.processInfo.environment["COSTLEDGER_DB"] ?? Self.defaultDatabase
+        do {
+            switch try StoreLocation(value) {
+            case .sqlite(let path): return path
+            }
+        } catch {
+            throw CLIError.usage(error.description)
+        }
     }
 
     /// A `--pricing` or `--tenants` path given on the command line must exist, whether or not the
@@ -58,7 +67,7 @@ struct LedgerOptions: ParsableArguments {
     /// new ledger.
     func openStore(create: Bool, makeDirectory: Bool = false) throws -> SQLiteLedgerStore {
         try requireGivenPaths()
-        let path = databasePath
+        let path = try databasePath()
         if !FileManager.default.fileExists(atPath: path) {
             guard create else { throw CLIError.usage("no ledger at \(path) (ingest events first, or pass --db)") }
             let directory = (path as NSString).deletingLastPathComponent
@@ -89,7 +98,7 @@ struct LedgerOptions: ParsableArguments {
     /// as a broken ledger.
     func openReadOnlyStore() throws -> SQLiteLedgerStore {
         try requireGivenPaths()
-        let path = databasePath
+        let path = try databasePath()
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError.usage("no ledger at \(path) (ingest events first, or pass --db)")
         }
@@ -97,8 +106,8 @@ struct LedgerOptions: ParsableArguments {
     }
 
     /// Opens further read-only connections to the ledger (for a second thread).
-    var readerFactory: @Sendable () throws -> any LedgerStore {
-        let path = databasePath
+    func readerFactory() throws -> @Sendable () throws -> any LedgerStore {
+        let path = try databasePath()
         return { try SQLiteLedgerStore(readOnlyPath: path) }
     }
 }

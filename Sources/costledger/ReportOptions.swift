@@ -43,7 +43,7 @@ extension LedgerOptions {
     /// Sums the ledger for `asOf`; runs the optimiser only when given its settings.
     func snapshot(asOf: Timestamp, optimizer: OptimizerSettings? = nil) throws -> ReportSnapshot {
         try ReportSnapshot(
-            store: try openReader(), openReader: readerFactory, prices: try loadPrices(),
+            store: try openReader(), openReader: try readerFactory(), prices: try loadPrices(),
             tenants: try loadTenants(), downgrades: try loadDowngrades(), optimizer: optimizer, asOf: asOf)
     }
 }

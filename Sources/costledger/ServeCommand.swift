@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Checked here too, so a missing default tenants file gets its note on stderr.
         _ = try options.loadTenants()
         var configuration = ServerConfiguration(
-            databasePath: options.databasePath, pricingDirectory: options.pricing, tenantsPath: options.tenants, tokensPath: tokens)
+            databasePath: try options.databasePath(), pricingDirectory: options.pricing, tenantsPath: options.tenants, tokensPath: tokens)
         configuration.host = host
         configuration.port = port
         configuration.maxQueuedEvents = maxQueuedEvents

@@ -30,6 +30,21 @@ struct OperatorMistakesCLITests {
                 "sh", cwd, path, binary] + arguments)
     }
 
+    @Test(
+        "a --db URL of a store this build cannot open is exit 2, its password hidden; nothing is created",
+        arguments: [["ingest", "-"], ["verify"], ["report", "--out", "out"], ["export", "--from", "2026-11-01", "--to", "2026-12-01"]])
+    func unknownStoreURL(command: [String]) throws {
+        defer { directory.remove() }
+        let result = try runCostLedger(
+            command + ["--db", "postgres://ledger:s3cret@db.internal/costs", "--pricing", Repository.pricing], stdin: Self.event,
+            in: directory.path)
+        #expect(result.exitCode == 2)
+        #expect(
+            result.stderr
+                == "costledger: --db postgres://ledger:***@db.internal/costs: 'postgres://' names no store this build can open; give the path of a SQLite file\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
     @Test("a --tenants or --pricing path given on the command line that does not exist is exit 2, naming it; nothing is stored")
     func missingExplicitPaths() throws {
         defer { directory.remove() }

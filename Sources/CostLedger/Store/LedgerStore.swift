@@ -121,6 +121,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         public static let corruptRow = Code(rawValue: "corrupt_row")
         /// The file is not a ledger: not a database at all, a corrupt page, or no ledger tables.
         public static let damaged = Code(rawValue: "damaged")
+        /// A `--db` value that names no store this build can open.
+        public static let location = Code(rawValue: "location")
     }
 
     public var code: Code
