@@ -37,7 +37,7 @@ public func buildServer(_ configuration: ServerConfiguration, logger: Logger) th
     let tokens = try TokenRegistry(contentsOf: configuration.tokensPath, requireToken: true)
     let downgrades = try DowngradeMap(contentsOf: configuration.pricingDirectory + "/recommend.csv")
     let ledger = Ledger(
-        store: try SQLiteLedgerStore(path: configuration.databasePath), prices: prices, unknownModels: configuration.unknownModels)
+        store: try configuration.location.openWriter(), prices: prices, unknownModels: configuration.unknownModels)
     let metrics = ServerMetrics()
     let writer = GroupCommitWriter(ledger: ledger, metrics: metrics, maxQueuedEvents: configuration.maxQueuedEvents)
     let work = BlockingWork(readThreads: configuration.readThreads, exportThreads: configuration.exportThreads)
@@ -53,7 +53,7 @@ public func buildServer(_ configuration: ServerConfiguration, logger: Logger) th
     routes.add(.get, "/v1/budgets") { try await reads.budgets($0, context: $1) }
     routes.add(.get, "/v1/recommendations") { try await reads.recommendations($0, context: $1) }
     let export = ExportRoute(
-        tokens: tokens, databasePath: configuration.databasePath, prices: prices, work: work,
+        tokens: tokens, location: configuration.location, prices: prices, work: work,
         stallTimeout: TimeInterval(configuration.limits.bodyTimeout.components.seconds))
     routes.add(.get, "/v1/exports/costs.csv") { try await export.handle($0, context: $1) }
     routes.add(.get, "/health/live") { _, _ in Response.json(Array(#"{"status":"alive"}"#.utf8)) }

@@ -19,7 +19,7 @@ struct ExportRoute: Sendable {
     static let queuedChunks = 4
 
     let tokens: TokenRegistry
-    let databasePath: String
+    let location: StoreLocation
     let prices: PriceTable
     let work: BlockingWork
     /// How long a client may take no chunk before its export is abandoned.
@@ -42,12 +42,12 @@ struct ExportRoute: Sendable {
         guard work.open(pipe, on: context.channel) else { throw APIError.serviceUnavailable("the server is shutting down") }
         let reader = PipeReader(pipe)
         let query = RecordQuery(from: from, to: to, tenantID: tenant)
-        let (path, prices, work, logger) = (databasePath, prices, work, context.logger)
+        let (location, prices, work, logger) = (location, prices, work, context.logger)
         work.exports.submit {
             defer { work.close(pipe) }
             guard pipe.endReason == nil else { return pipe.finish() }
             do {
-                let store = try SQLiteLedgerStore(readOnlyPath: path)
+                let store = try location.openReader()
                 let output = OutputFile { bytes in try pipe.put(bytes) }
                 if format == "csv" {
                     _ = try LedgerExport(query: query, format: .csv).write(from: store, to: output)

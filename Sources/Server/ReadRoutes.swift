@@ -23,9 +23,9 @@ struct ReadRoutes: Sendable {
         let tenant = try context.pathParameter("tenant")
         guard token.allows(tenant: tenant) else { throw APIError.forbidden("this token may not read tenant \(tenant)") }
         let (from, to) = try request.period()
-        let path = configuration.databasePath
+        let location = configuration.location
         let bytes = try await pool.run {
-            let usage = try LedgerAggregates(store: try SQLiteLedgerStore(readOnlyPath: path)).usage(from: from.millis, to: to.millis)
+            let usage = try LedgerAggregates(store: try location.openReader()).usage(from: from.millis, to: to.millis)
             return ReportSnapshot.costSummaryTable(usage.filter { $0.key.tenantID == tenant }, period: "\(from)/\(to)").jsonBytes
         }
         return Response.json(bytes)
@@ -35,9 +35,9 @@ struct ReadRoutes: Sendable {
     func budgets(_ request: Request, context: some RequestContext) async throws -> Response {
         let token = try tokens.authorize(request, roles: [.finance, .admin])
         let asOf = try request.instant("as_of", default: .now())
-        let (path, tenants) = (configuration.databasePath, tenants)
+        let (location, tenants) = (configuration.location, tenants)
         let bytes = try await pool.run {
-            let aggregates = LedgerAggregates(store: try SQLiteLedgerStore(readOnlyPath: path))
+            let aggregates = LedgerAggregates(store: try location.openReader())
             let known = Set(try aggregates.usage(to: asOf.millis + 1).keys.map(\.tenantID))
             let snapshot = try BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(asOf: asOf, tenantIDs: known)
             var table = ReportTable(columns: ReportSnapshot.budgetColumns)
@@ -58,10 +58,10 @@ struct ReadRoutes: Sendable {
             }
             settings.windowDays = days
         }
-        let (path, prices, downgrades) = (configuration.databasePath, prices, downgrades)
+        let (location, prices, downgrades) = (configuration.location, prices, downgrades)
         let bytes = try await pool.run { [settings] in
             let optimizer = Optimizer(
-                aggregates: LedgerAggregates(store: try SQLiteLedgerStore(readOnlyPath: path)), prices: prices, downgrades: downgrades,
+                aggregates: LedgerAggregates(store: try location.openReader()), prices: prices, downgrades: downgrades,
                 settings: settings)
             let visible = try optimizer.recommend(asOf: asOf).filter { token.allows(tenant: $0.tenantID) }
             return ReportSnapshot.recommendationsTable(visible).jsonBytes

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     /// transaction and at most four chunks).
     public var exportThreads = 16
 
+    /// Where the ledger is: every route opens its store through this.
+    public var location: StoreLocation { .sqlite(path: databasePath) }
+
     public init(databasePath: String, pricingDirectory: String, tenantsPath: String, tokensPath: String) {
         self.databasePath = databasePath
         self.pricingDirectory = pricingDirectory

@@ -27,11 +27,15 @@ struct LedgerOptions: ParsableArguments {
     /// The ledger's file, from `--db`, `$COSTLEDGER_DB` or the default.
     /// - Throws: a usage error when the value is a URL of a store this build cannot open.
     func databasePath() throws -> String {
-        let value = db ?? ProcessInfo.processInfo.environment["COSTLEDGER_DB"] ?? Self.defaultDatabase
+        switch try location() {
+        case .sqlite(let path): return path
+        }
+    }
+
+    /// The ledger's location, from `--db`, `$COSTLEDGER_DB` or the default.
+    func location() throws -> StoreLocation {
         do {
-            switch try StoreLocation(value) {
-            case .sqlite(let path): return path
-            }
+            return try StoreLocation(db ?? ProcessInfo.processInfo.environment["COSTLEDGER_DB"] ?? Self.defaultDatabase)
         } catch {
             throw CLIError.usage(error.description)
         }
@@ -65,7 +69,7 @@ struct LedgerOptions: ParsableArguments {
     /// created only for the default `data/ledger.sqlite` or when `makeDirectory` says so (the
     /// demo): a `--db` or `$COSTLEDGER_DB` in a directory that does not exist is a mistake, not a
     /// new ledger.
-    func openStore(create: Bool, makeDirectory: Bool = false) throws -> SQLiteLedgerStore {
+    func openStore(create: Bool, makeDirectory: Bool = false) throws -> any LedgerStore {
         try requireGivenPaths()
         let path = try databasePath()
         if !FileManager.default.fileExists(atPath: path) {
@@ -79,14 +83,14 @@ struct LedgerOptions: ParsableArguments {
             }
         }
         do {
-            return try SQLiteLedgerStore(path: path, pageCacheMiB: 64)
+            return try StoreLocation.sqlite(path: path).openWriter()
         } catch {
             throw CLIError.usage(error.description)
         }
     }
 
     /// Opens the ledger read-only (readers: reports, exports, verify), so a read-only copy can be read.
-    func openReader() throws -> SQLiteLedgerStore {
+    func openReader() throws -> any LedgerStore {
         do {
             return try openReadOnlyStore()
         } catch let error as LedgerError {
@@ -96,19 +100,19 @@ struct LedgerOptions: ParsableArguments {
 
     /// ``openReader()`` with the store's ``LedgerError`` as it is: `verify` reports a damaged file
     /// as a broken ledger.
-    func openReadOnlyStore() throws -> SQLiteLedgerStore {
+    func openReadOnlyStore() throws -> any LedgerStore {
         try requireGivenPaths()
         let path = try databasePath()
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError.usage("no ledger at \(path) (ingest events first, or pass --db)")
         }
-        return try SQLiteLedgerStore(readOnlyPath: path)
+        return try StoreLocation.sqlite(path: path).openReader()
     }
 
     /// Opens further read-only connections to the ledger (for a second thread).
     func readerFactory() throws -> @Sendable () throws -> any LedgerStore {
-        let path = try databasePath()
-        return { try SQLiteLedgerStore(readOnlyPath: path) }
+        let location = try location()
+        return { try location.openReader() }
     }
 }
 

@@ -36,3 +36,19 @@ public enum StoreLocation: Sendable, Hashable {
         return String(value[..<value.index(after: colon)]) + "***" + String(value[at...])
     }
 }
+
+extension StoreLocation {
+    /// Opens the ledger to write; a missing SQLite file is created (its directory is not).
+    public func openWriter(pageCacheMiB: Int = 64) throws(LedgerError) -> any LedgerStore {
+        switch self {
+        case .sqlite(let path): try SQLiteLedgerStore(path: path, pageCacheMiB: pageCacheMiB)
+        }
+    }
+
+    /// Opens the ledger read-only: a reader never takes the writer's lock, and a read-only copy can be read.
+    public func openReader() throws(LedgerError) -> any LedgerStore {
+        switch self {
+        case .sqlite(let path): try SQLiteLedgerStore(readOnlyPath: path)
+        }
+    }
+}
