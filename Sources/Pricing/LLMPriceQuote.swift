@@ -59,10 +59,11 @@ public struct LLMPriceQuote: Sendable, Hashable {
     }
 
     /// `provider/model@effective_from`, with `/tier` when a tier row priced the request.
-    public var reference: String? {
-        guard let row else { return nil }
-        guard let tier = tierRow?.serviceTier else { return row.reference }
-        return "\(row.reference)/\(tier.rawValue)"
+    public var reference: String? { row.map { Self.reference(row: $0, tier: tierRow?.serviceTier) } }
+
+    /// `provider/model@effective_from` of a standard row, with `/tier` when a tier row priced with it.
+    public static func reference(row: LLMPriceRow, tier: ServiceTier?) -> String {
+        tier.map { "\(row.reference)/\($0.rawValue)" } ?? row.reference
     }
 
     /// The cost before the batch discount, exact, in pico-USD.

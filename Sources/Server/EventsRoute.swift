@@ -54,13 +54,7 @@ struct EventsRoute: Sendable {
                 }
             }
         }
-        let outcomes: [Ledger.AppendOutcome]
-        do {
-            outcomes = try await writer.submit(batch)
-        } catch let refusal as GroupCommitWriter.Refusal {
-            let reason = refusal == .queueFull ? "the ingest queue is full" : "the server is shutting down"
-            throw APIError.serviceUnavailable("\(reason); retry later")
-        }
+        let outcomes = try await writer.commit(batch)
         var accepted = 0
         var duplicates = 0
         for (position, outcome) in zip(positions, outcomes) {

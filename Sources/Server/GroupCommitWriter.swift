@@ -114,3 +114,15 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
         }
     }
 }
+
+extension GroupCommitWriter {
+    /// ``submit(_:)`` for a request: a full queue or a shutdown is a 503 the client may retry.
+    func commit(_ batch: Ledger.Batch) async throws -> [Ledger.AppendOutcome] {
+        do {
+            return try await submit(batch)
+        } catch let refusal as Refusal {
+            let reason = refusal == .queueFull ? "the ingest queue is full" : "the server is shutting down"
+            throw APIError.serviceUnavailable("\(reason); retry later")
+        }
+    }
+}

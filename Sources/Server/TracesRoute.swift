@@ -80,13 +80,7 @@ struct TracesRoute: Sendable {
             throw APIError.payloadTooLarge(
                 "the export holds \(export.spans.count - skipped) usage spans; at most \(EventsRoute.maxEvents) per request; nothing was stored")
         }
-        let outcomes: [Ledger.AppendOutcome]
-        do {
-            outcomes = try await writer.submit(batch)
-        } catch let refusal as GroupCommitWriter.Refusal {
-            let reason = refusal == .queueFull ? "the ingest queue is full" : "the server is shutting down"
-            throw APIError.serviceUnavailable("\(reason); retry later")
-        }
+        let outcomes = try await writer.commit(batch)
         var accepted = 0
         var duplicates = 0
         for outcome in outcomes {

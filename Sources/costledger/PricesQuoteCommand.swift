@@ -92,7 +92,7 @@ struct PricesQuoteCommand: ParsableCommand {
         var writer = CSVWriter(reservingCapacity: 64 * priced.count)
         writer.writeRecord(["line", "cost_usd", "estimated", "price_row"])
         for (record, quote) in zip(table.records, priced) {
-            let reference = quote.row.map { row in quote.tier.map { "\(row.reference)/\($0.rawValue)" } ?? row.reference } ?? ""
+            let reference = quote.row.map { LLMPriceQuote.reference(row: $0, tier: quote.tier) } ?? ""
             writer.writeRecord([String(record.line), quote.cost.description, quote.estimated ? "true" : "false", reference])
         }
         FileHandle.standardOutput.write(Data(writer.bytes))

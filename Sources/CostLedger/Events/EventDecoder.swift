@@ -115,12 +115,10 @@ private struct FieldReader {
                 status = try self.status(required: false)
                 // The event's own tier first, then the batch flag, then what the usage object says.
                 let tier = try serviceTier(batch: batch, openAISpellings: true) ?? (batch ? .batch : counts.serviceTier ?? .standard)
-                tokens = LLMUsage(
-                    inputTokens: counts.inputTokens, outputTokens: counts.outputTokens, cachedTokens: counts.cachedTokens,
-                    cacheWriteTokens: counts.cacheWriteTokens, batch: batch, cacheWrite1hTokens: counts.cacheWrite1hTokens,
-                    inputAudioTokens: counts.inputAudioTokens, inputImageTokens: counts.inputImageTokens,
-                    outputAudioTokens: counts.outputAudioTokens, outputImageTokens: counts.outputImageTokens,
-                    reasoningTokens: counts.reasoningTokens, webSearchRequests: counts.webSearchRequests, serviceTier: tier)
+                var counted = counts.tokens
+                counted.batch = batch
+                counted.serviceTier = tier
+                tokens = counted
             } else {
                 if let format = fields[.usageFormat], format != .null {
                     throw fail(.invalidValue, "usage_format is given without a usage object")

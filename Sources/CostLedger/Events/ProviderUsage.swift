@@ -37,17 +37,8 @@ public enum UsageFormat: String, Sendable, CaseIterable {
 
 /// A provider's usage object normalised to the event's token counts (the mapping table of 12.1).
 public struct ProviderUsage: Sendable, Hashable {
-    public var inputTokens: Int64 = 0
-    public var outputTokens: Int64 = 0
-    public var cachedTokens: Int64 = 0
-    public var cacheWriteTokens: Int64 = 0
-    public var cacheWrite1hTokens: Int64 = 0
-    public var inputAudioTokens: Int64 = 0
-    public var inputImageTokens: Int64 = 0
-    public var outputAudioTokens: Int64 = 0
-    public var outputImageTokens: Int64 = 0
-    public var reasoningTokens: Int64 = 0
-    public var webSearchRequests: Int64 = 0
+    /// The counts, in the event's token fields; its tier is left to the event (``serviceTier``).
+    public var tokens = LLMUsage(inputTokens: 0, outputTokens: 0)
     /// The tier the object itself reports (Anthropic's `speed` and `service_tier`, Gemini's `trafficType`).
     public var serviceTier: ServiceTier?
 
@@ -63,55 +54,55 @@ public struct ProviderUsage: Sendable, Hashable {
         let counts = UsageCounts(usage)
         switch format {
         case .openaiChat:
-            inputTokens = try counts["prompt_tokens"]
-            cachedTokens = try counts["prompt_tokens_details", "cached_tokens"]
-            cacheWriteTokens = try counts["prompt_tokens_details", "cache_write_tokens"]
-            inputAudioTokens = try counts["prompt_tokens_details", "audio_tokens"]
-            inputImageTokens = try counts["prompt_tokens_details", "image_tokens"]
-            outputTokens = try counts["completion_tokens"]
-            reasoningTokens = try counts["completion_tokens_details", "reasoning_tokens"]
-            outputAudioTokens = try counts["completion_tokens_details", "audio_tokens"]
+            tokens.inputTokens = try counts["prompt_tokens"]
+            tokens.cachedTokens = try counts["prompt_tokens_details", "cached_tokens"]
+            tokens.cacheWriteTokens = try counts["prompt_tokens_details", "cache_write_tokens"]
+            tokens.inputAudioTokens = try counts["prompt_tokens_details", "audio_tokens"]
+            tokens.inputImageTokens = try counts["prompt_tokens_details", "image_tokens"]
+            tokens.outputTokens = try counts["completion_tokens"]
+            tokens.reasoningTokens = try counts["completion_tokens_details", "reasoning_tokens"]
+            tokens.outputAudioTokens = try counts["completion_tokens_details", "audio_tokens"]
         case .openaiResponses:
-            inputTokens = try counts["input_tokens"]
-            cachedTokens = try counts["input_tokens_details", "cached_tokens"]
-            cacheWriteTokens = try counts["input_tokens_details", "cache_write_tokens"]
-            outputTokens = try counts["output_tokens"]
-            reasoningTokens = try counts["output_tokens_details", "reasoning_tokens"]
+            tokens.inputTokens = try counts["input_tokens"]
+            tokens.cachedTokens = try counts["input_tokens_details", "cached_tokens"]
+            tokens.cacheWriteTokens = try counts["input_tokens_details", "cache_write_tokens"]
+            tokens.outputTokens = try counts["output_tokens"]
+            tokens.reasoningTokens = try counts["output_tokens_details", "reasoning_tokens"]
         case .anthropic:
             // Anthropic's input_tokens are only the tokens after the last cache breakpoint.
-            cachedTokens = try counts["cache_read_input_tokens"]
+            tokens.cachedTokens = try counts["cache_read_input_tokens"]
             let written = try counts["cache_creation_input_tokens"]
-            inputTokens = try counts.sum(
-                try counts["input_tokens"], cachedTokens, written, naming: "input_tokens + cache_read_input_tokens + cache_creation_input_tokens")
+            tokens.inputTokens = try counts.sum(
+                try counts["input_tokens"], tokens.cachedTokens, written, naming: "input_tokens + cache_read_input_tokens + cache_creation_input_tokens")
             if usage["cache_creation"] != nil {
-                cacheWriteTokens = try counts["cache_creation", "ephemeral_5m_input_tokens"]
-                cacheWrite1hTokens = try counts["cache_creation", "ephemeral_1h_input_tokens"]
+                tokens.cacheWriteTokens = try counts["cache_creation", "ephemeral_5m_input_tokens"]
+                tokens.cacheWrite1hTokens = try counts["cache_creation", "ephemeral_1h_input_tokens"]
             } else {
-                cacheWriteTokens = written
+                tokens.cacheWriteTokens = written
             }
-            outputTokens = try counts["output_tokens"]
-            reasoningTokens = try counts["output_tokens_details", "thinking_tokens"]
-            webSearchRequests = try counts["server_tool_use", "web_search_requests", limit: EventDecoder.maxWebSearches]
+            tokens.outputTokens = try counts["output_tokens"]
+            tokens.reasoningTokens = try counts["output_tokens_details", "thinking_tokens"]
+            tokens.webSearchRequests = try counts["server_tool_use", "web_search_requests", limit: EventDecoder.maxWebSearches]
             serviceTier = try Self.anthropicTier(usage)
         case .gemini:
-            inputTokens = try counts.sum(
+            tokens.inputTokens = try counts.sum(
                 try counts["promptTokenCount"], try counts["toolUsePromptTokenCount"], naming: "promptTokenCount + toolUsePromptTokenCount")
-            cachedTokens = try counts["cachedContentTokenCount"]
-            reasoningTokens = try counts["thoughtsTokenCount"]
-            outputTokens = try counts.sum(
-                try counts["candidatesTokenCount"], reasoningTokens, naming: "candidatesTokenCount + thoughtsTokenCount")
+            tokens.cachedTokens = try counts["cachedContentTokenCount"]
+            tokens.reasoningTokens = try counts["thoughtsTokenCount"]
+            tokens.outputTokens = try counts.sum(
+                try counts["candidatesTokenCount"], tokens.reasoningTokens, naming: "candidatesTokenCount + thoughtsTokenCount")
             // Audio and image prompt tokens not read from the cache: the prompt's less the cache's.
-            for (modality, keyPath) in [("AUDIO", \ProviderUsage.inputAudioTokens), ("IMAGE", \.inputImageTokens)] {
+            for (modality, keyPath) in [("AUDIO", \LLMUsage.inputAudioTokens), ("IMAGE", \.inputImageTokens)] {
                 let prompt = try counts.modality(modality, of: "promptTokensDetails")
                 let cached = try counts.modality(modality, of: "cacheTokensDetails")
                 guard cached <= prompt else {
                     throw EventError(
                         .invalidValue, "usage.cacheTokensDetails counts more \(modality) tokens (\(cached)) than usage.promptTokensDetails (\(prompt))")
                 }
-                self[keyPath: keyPath] = prompt - cached
+                tokens[keyPath: keyPath] = prompt - cached
             }
-            outputAudioTokens = try counts.modality("AUDIO", of: "candidatesTokensDetails")
-            outputImageTokens = try counts.modality("IMAGE", of: "candidatesTokensDetails")
+            tokens.outputAudioTokens = try counts.modality("AUDIO", of: "candidatesTokensDetails")
+            tokens.outputImageTokens = try counts.modality("IMAGE", of: "candidatesTokensDetails")
             switch usage["trafficType"]?.text {
             case "ON_DEMAND_FLEX": serviceTier = .flex
             case "ON_DEMAND_PRIORITY": serviceTier = .priority

@@ -4,54 +4,42 @@ extension OTLPTraceRequest {
     /// - Throws: ``OTLPDecodingError`` for bytes that are not such a message.
     public init(protobuf bytes: UnsafeRawBufferPointer) throws(OTLPDecodingError) {
         var reader = ProtobufReader(bytes)
-        while !reader.isAtEnd {
-            let (number, type) = try reader.nextField()
-            guard number == 1 else {
-                try reader.skip(type)
-                continue
-            }
-            try reader.expect(type, is: .lengthDelimited, field: number, of: "ExportTraceServiceRequest")
-            var resourceSpans = try reader.message()
+        var spans: [OTLPSpan] = []
+        try reader.forEachField { number, type, reader throws(OTLPDecodingError) in
+            guard number == 1 else { return false }
+            var resourceSpans = try reader.message(type, field: number, of: "ExportTraceServiceRequest")
             try Self.readResourceSpans(&resourceSpans, into: &spans)
+            return true
         }
+        self.spans = spans
     }
 
     /// `ResourceSpans`: `resource` (1) and `scope_spans` (2), in either order.
     private static func readResourceSpans(_ reader: inout ProtobufReader, into spans: inout [OTLPSpan]) throws(OTLPDecodingError) {
         let first = spans.count
         var resource: [String: OTLPValue] = [:]
-        while !reader.isAtEnd {
-            let (number, type) = try reader.nextField()
+        try reader.forEachField { number, type, reader throws(OTLPDecodingError) in
             switch number {
             case 1:
-                try reader.expect(type, is: .lengthDelimited, field: number, of: "ResourceSpans")
-                var message = try reader.message()
-                while !message.isAtEnd {
-                    let (field, fieldType) = try message.nextField()
-                    guard field == 1 else {
-                        try message.skip(fieldType)
-                        continue
-                    }
-                    try message.expect(fieldType, is: .lengthDelimited, field: field, of: "Resource")
-                    var keyValue = try message.message()
+                var message = try reader.message(type, field: number, of: "ResourceSpans")
+                try message.forEachField { field, type, message throws(OTLPDecodingError) in
+                    guard field == 1 else { return false }
+                    var keyValue = try message.message(type, field: field, of: "Resource")
                     try readKeyValue(&keyValue, into: &resource)
+                    return true
                 }
             case 2:
-                try reader.expect(type, is: .lengthDelimited, field: number, of: "ResourceSpans")
-                var scopeSpans = try reader.message()
-                while !scopeSpans.isAtEnd {
-                    let (field, fieldType) = try scopeSpans.nextField()
-                    guard field == 2 else {
-                        try scopeSpans.skip(fieldType)
-                        continue
-                    }
-                    try scopeSpans.expect(fieldType, is: .lengthDelimited, field: field, of: "ScopeSpans")
-                    var span = try scopeSpans.message()
+                var scopeSpans = try reader.message(type, field: number, of: "ResourceSpans")
+                try scopeSpans.forEachField { field, type, scopeSpans throws(OTLPDecodingError) in
+                    guard field == 2 else { return false }
+                    var span = try scopeSpans.message(type, field: field, of: "ScopeSpans")
                     spans.append(try readSpan(&span))
+                    return true
                 }
             default:
-                try reader.skip(type)
+                return false
             }
+            return true
         }
         if !resource.isEmpty {
             for index in first..<spans.count { spans[index].resourceAttributes = resource }
@@ -61,8 +49,7 @@ extension OTLPTraceRequest {
     /// `Span`: ids (1, 2), end time (8), attributes (9) and status (15).
     private static func readSpan(_ reader: inout ProtobufReader) throws(OTLPDecodingError) -> OTLPSpan {
         var span = OTLPSpan(traceID: [], spanID: [], endTimeUnixNano: 0, attributes: [:])
-        while !reader.isAtEnd {
-            let (number, type) = try reader.nextField()
+        try reader.forEachField { number, type, reader throws(OTLPDecodingError) in
             switch number {
             case 1, 2:
                 try reader.expect(type, is: .lengthDelimited, field: number, of: "Span")
@@ -72,24 +59,20 @@ extension OTLPTraceRequest {
                 try reader.expect(type, is: .fixed64, field: number, of: "Span")
                 span.endTimeUnixNano = try reader.fixed64()
             case 9:
-                try reader.expect(type, is: .lengthDelimited, field: number, of: "Span")
-                var keyValue = try reader.message()
+                var keyValue = try reader.message(type, field: number, of: "Span")
                 try readKeyValue(&keyValue, into: &span.attributes)
             case 15:
-                try reader.expect(type, is: .lengthDelimited, field: number, of: "Span")
-                var status = try reader.message()
-                while !status.isAtEnd {
-                    let (field, fieldType) = try status.nextField()
-                    guard field == 3 else {
-                        try status.skip(fieldType)
-                        continue
-                    }
-                    try status.expect(fieldType, is: .varint, field: field, of: "Status")
+                var status = try reader.message(type, field: number, of: "Span")
+                try status.forEachField { field, type, status throws(OTLPDecodingError) in
+                    guard field == 3 else { return false }
+                    try status.expect(type, is: .varint, field: field, of: "Status")
                     span.isError = try status.varint() == 2
+                    return true
                 }
             default:
-                try reader.skip(type)
+                return false
             }
+            return true
         }
         return span
     }
@@ -98,19 +81,18 @@ extension OTLPTraceRequest {
     private static func readKeyValue(_ reader: inout ProtobufReader, into attributes: inout [String: OTLPValue]) throws(OTLPDecodingError) {
         var key: String?
         var value = OTLPValue.other
-        while !reader.isAtEnd {
-            let (number, type) = try reader.nextField()
+        try reader.forEachField { number, type, reader throws(OTLPDecodingError) in
             switch number {
             case 1:
                 try reader.expect(type, is: .lengthDelimited, field: number, of: "KeyValue")
                 key = try reader.string()
             case 2:
-                try reader.expect(type, is: .lengthDelimited, field: number, of: "KeyValue")
-                var anyValue = try reader.message()
+                var anyValue = try reader.message(type, field: number, of: "KeyValue")
                 value = try readAnyValue(&anyValue)
             default:
-                try reader.skip(type)
+                return false
             }
+            return true
         }
         if let key, isKept(key) { attributes[key] = value }
     }
@@ -118,8 +100,7 @@ extension OTLPTraceRequest {
     /// `AnyValue`: a string (1), bool (2), int (3) or double (4); arrays, lists and bytes are `other`.
     private static func readAnyValue(_ reader: inout ProtobufReader) throws(OTLPDecodingError) -> OTLPValue {
         var value = OTLPValue.other
-        while !reader.isAtEnd {
-            let (number, type) = try reader.nextField()
+        try reader.forEachField { number, type, reader throws(OTLPDecodingError) in
             switch number {
             case 1:
                 try reader.expect(type, is: .lengthDelimited, field: number, of: "AnyValue")
@@ -135,9 +116,10 @@ extension OTLPTraceRequest {
                 _ = try reader.fixed64()
                 value = .double
             default:
-                try reader.skip(type)
                 value = .other
+                return false
             }
+            return true
         }
         return value
     }

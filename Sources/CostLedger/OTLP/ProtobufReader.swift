@@ -102,6 +102,23 @@ struct ProtobufReader {
         }
     }
 
+    /// Reads every remaining field: `body` reads those it knows and returns false for the
+    /// others, which are skipped by their wire type.
+    mutating func forEachField(
+        _ body: (_ number: UInt64, _ type: WireType, _ reader: inout ProtobufReader) throws(OTLPDecodingError) -> Bool
+    ) throws(OTLPDecodingError) {
+        while !isAtEnd {
+            let (number, type) = try nextField()
+            if try !body(number, type, &self) { try skip(type) }
+        }
+    }
+
+    /// The embedded message of field `number` of `message`, which must be length-delimited.
+    mutating func message(_ type: WireType, field number: UInt64, of message: String) throws(OTLPDecodingError) -> ProtobufReader {
+        try expect(type, is: .lengthDelimited, field: number, of: message)
+        return try self.message()
+    }
+
     /// Checks that field `number` has the wire type its message declares.
     func expect(_ type: WireType, is expected: WireType, field number: UInt64, of message: String) throws(OTLPDecodingError) {
         guard type == expected else {
