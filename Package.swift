@@ -37,11 +37,13 @@ let package = Package(
 
         .target(name: "CSVCodec", dependencies: ["CCSV"], swiftSettings: swiftSettings),
         .target(name: "Pricing", dependencies: ["CSVCodec"], swiftSettings: swiftSettings),
+        // The ledger's rules, above the store protocol; the engines are modules of their own.
         .target(
             name: "CostLedger",
-            dependencies: ["Pricing", "CSQLite", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Pricing", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "SQLiteStore", dependencies: ["CostLedger", "Pricing", "CSQLite"], swiftSettings: swiftSettings),
         .target(name: "BudgetEngine", dependencies: ["CostLedger", "Pricing", "CSVCodec"], swiftSettings: swiftSettings),
         .target(name: "Optimizer", dependencies: ["CostLedger", "Pricing", "CSVCodec"], swiftSettings: swiftSettings),
         .target(
@@ -49,11 +51,17 @@ let package = Package(
             dependencies: ["Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec", "CWriteback"],
             swiftSettings: swiftSettings
         ),
+        // The use cases both shells call, and the one place a `--db` value opens a store.
+        .target(
+            name: "App",
+            dependencies: ["Reports", "Optimizer", "BudgetEngine", "CostLedger", "SQLiteStore", "Pricing"],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API: a thin Hummingbird shell over the same modules the CLI uses.
         .target(
             name: "Server",
             dependencies: [
-                "CSVCodec", "Pricing", "CostLedger", "BudgetEngine", "Optimizer", "Reports", "CZlib",
+                "App", "CSVCodec", "Pricing", "CostLedger", "BudgetEngine", "Optimizer", "Reports", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -69,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "costledger",
             dependencies: [
-                "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "Server", "CSVCodec",
+                "App", "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "Server", "CSVCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,16 +86,18 @@ let package = Package(
         ),
 
         // Temp directories, paths and a runner for the real binary, shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["CostLedger"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CostLedgerTests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CostLedgerTests", dependencies: ["CostLedger", "App", "SQLiteStore", "Pricing", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "CostLedger", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["Server", "App", "CostLedger", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],
+            name: "ReportsTests", dependencies: ["App", "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

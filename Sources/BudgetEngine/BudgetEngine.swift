@@ -18,22 +18,22 @@ public struct BudgetEngine {
     /// the sums they were computed from.
     ///
     /// Counts the events with `timestamp <= asOf` only, so a past `asOf` reproduces a past report.
-    public func budgets(asOf: Timestamp, tenantIDs: Set<String>) throws -> BudgetSnapshot {
+    public func budgets(asOf: Timestamp, tenantIDs: Set<String>) async throws -> BudgetSnapshot {
         let asOf = asOf.millis
         let end = asOf + 1
         let policies = Set(tenantIDs).union(tenants.listedTenants).sorted().map(tenants.policy(for:))
-        let conversations = try aggregates.conversations(to: end)
+        let conversations = try await aggregates.conversations(to: end)
         var overLimit: [String: [(ConversationKey, ConversationActivity)]] = [:]
         for (key, activity) in conversations { overLimit[key.tenantID, default: []].append((key, activity)) }
-        let lastHour = try aggregates.spend(from: asOf - 3_600_000 + 1, to: end)
+        let lastHour = try await aggregates.spend(from: asOf - 3_600_000 + 1, to: end)
 
         var budgets: [TenantBudget] = []
         for (timezone, group) in Dictionary(grouping: policies, by: \.timezone) {
             guard let day = LocalPeriod(.day, containing: asOf, timezone: timezone),
                 let month = LocalPeriod(.month, containing: asOf, timezone: timezone)
             else { continue }
-            let daySpend = try aggregates.spend(from: day.start, to: end)
-            let monthSpend = try aggregates.spend(from: month.start, to: end)
+            let daySpend = try await aggregates.spend(from: day.start, to: end)
+            let monthSpend = try await aggregates.spend(from: month.start, to: end)
             for policy in group {
                 let tenant = policy.tenantID
                 let hourLLM = Self.total(lastHour, tenant: tenant, kind: .llm)

@@ -21,45 +21,60 @@ public struct VerificationReport: Sendable, Hashable {
 extension Ledger {
     /// Re-walks the whole ledger: sequence numbers, the hash chain, and every stored cost,
     /// re-priced with the current price table and the free quotas replayed in ledger order.
-    public func verify(progress: ((Int64) -> Void)? = nil) throws -> VerificationReport {
+    ///
+    /// The records are read in chunks of sequence numbers, and the rollups of the UTC days
+    /// completed in a chunk are compared after it, so memory holds only the days still open.
+    public func verify(progress: ((Int64) -> Void)? = nil) async throws -> VerificationReport {
         var expectedSequence: Int64 = 1
         var previous = ChainHash.genesis
         var quotaCounts: [QuotaPool: Int64] = [:]
         var failure: VerificationReport.Failure?
-        var rollups = try RollupCheck(store: store)
+        var rollups = try await RollupCheck.load(from: store)
         struct Stop: Error {}
-        do {
-            try store.forEachRecord(.all) { record in
-                func fail(_ reason: String) throws -> Never {
-                    failure = .init(sequence: record.sequence, reason: reason)
-                    throw Stop()
+        let pricer = pricer
+        if let range = try await store.sequenceRange(.all) {
+            var first = range.lowerBound
+            do {
+                while first <= range.upperBound {
+                    let chunk = first...min(range.upperBound, first + Self.verifyChunk - 1)
+                    try await store.forEachRecord(RecordQuery(sequences: chunk)) { record in
+                        func fail(_ reason: String) throws -> Never {
+                            failure = .init(sequence: record.sequence, reason: reason)
+                            throw Stop()
+                        }
+                        if record.sequence != expectedSequence {
+                            failure = .init(
+                                sequence: expectedSequence,
+                                reason: "sequence number missing (next stored is \(record.sequence))")
+                            throw Stop()
+                        }
+                        let expectedHash = previous.next(
+                            sequence: record.sequence, canonicalEvent: record.event.canonicalBytes, pricing: record.pricing)
+                        if expectedHash != record.hash { try fail("hash does not match the chain: the row was altered") }
+                        let (pricing, pool) = pricer.price(record.event) { quotaCounts[$0, default: 0] }
+                        if pricing != record.pricing {
+                            // The hash matched: the stored row is what was written, the price tables differ.
+                            try fail("stored cost \(record.pricing.cost) (\(record.pricing.priceReference ?? "no price row")) "
+                                + "differs from the re-priced \(pricing.cost) (\(pricing.priceReference ?? "no price row")); "
+                                + "the chain is intact, so the price tables changed since it was stored, not the ledger")
+                        }
+                        if let pool { quotaCounts[pool, default: 0] += 1 }
+                        rollups.add(record)
+                        previous = record.hash
+                        expectedSequence += 1
+                        if expectedSequence % 1_000_000 == 0 { progress?(expectedSequence - 1) }
+                    }
+                    try await rollups.compareCompletedDays()
+                    first = chunk.upperBound + 1
                 }
-                if record.sequence != expectedSequence {
-                    failure = .init(
-                        sequence: expectedSequence,
-                        reason: "sequence number missing (next stored is \(record.sequence))")
-                    throw Stop()
-                }
-                let expectedHash = previous.next(
-                    sequence: record.sequence, canonicalEvent: record.event.canonicalBytes, pricing: record.pricing)
-                if expectedHash != record.hash { try fail("hash does not match the chain: the row was altered") }
-                let (pricing, pool) = pricer.price(record.event) { quotaCounts[$0, default: 0] }
-                if pricing != record.pricing {
-                    // The hash matched: the stored row is what was written, the price tables differ.
-                    try fail("stored cost \(record.pricing.cost) (\(record.pricing.priceReference ?? "no price row")) "
-                        + "differs from the re-priced \(pricing.cost) (\(pricing.priceReference ?? "no price row")); "
-                        + "the chain is intact, so the price tables changed since it was stored, not the ledger")
-                }
-                if let pool { quotaCounts[pool, default: 0] += 1 }
-                try rollups.add(record)
-                previous = record.hash
-                expectedSequence += 1
-                if expectedSequence % 1_000_000 == 0 { progress?(expectedSequence - 1) }
-            }
-        } catch is Stop {}
-        let mismatch = failure == nil ? try rollups.finish() : nil
+            } catch is Stop {}
+        }
+        let mismatch = failure == nil ? try await rollups.finish() : nil
         return VerificationReport(checked: expectedSequence - 1, failure: failure, rollupMismatch: mismatch)
     }
+
+    /// Sequence numbers read per query by ``verify(progress:)``.
+    static let verifyChunk: Int64 = 65_536
 }
 
 extension Ledger {
@@ -67,12 +82,12 @@ extension Ledger {
     /// ``verify(progress:)`` cannot tell a ledger whose last events were deleted from one that
     /// never had them.
     /// - Returns: the failure naming the head's sequence number, or nil when the record is there.
-    public func check(head: LedgerHead) throws -> VerificationReport.Failure? {
+    public func check(head: LedgerHead) async throws -> VerificationReport.Failure? {
         guard head.sequence > 0 else {
             return head.hash == .genesis ? nil : .init(sequence: 0, reason: "the head of an empty ledger has the genesis hash")
         }
-        guard let stored = try store.hash(atSequence: head.sequence) else {
-            let last = try store.sequenceRange(.all)?.upperBound ?? 0
+        guard let stored = try await store.hash(atSequence: head.sequence) else {
+            let last = try await store.sequenceRange(.all)?.upperBound ?? 0
             let reason =
                 last < head.sequence
                 ? "the ledger no longer holds this record: it ends at sequence \(last) (events were deleted off its end)"

@@ -4,7 +4,7 @@ import Pricing
 ///
 /// All of the ledger's rules live here, above the store: pricing at the event's timestamp,
 /// free quota consumed in ledger order, the hash chain, duplicates versus `id_conflict`.
-public struct Ledger {
+public struct Ledger: Sendable {
     public let store: any LedgerStore
     public let pricer: EventPricer
 
@@ -73,44 +73,54 @@ public struct Ledger {
     }
 
     /// Appends events in order, in one transaction.
-    public func append(_ candidates: [Candidate]) throws -> [AppendOutcome] {
-        try append(Batch(candidates, pricer: pricer))
+    public func append(_ candidates: [Candidate]) async throws -> [AppendOutcome] {
+        try await append(Batch(candidates, pricer: pricer))
     }
 
-    /// Appends a batch of events in order, in one transaction.
-    public func append(_ batch: Batch) throws -> [AppendOutcome] {
+    /// Appends a batch of events in order, in one transaction: the ids already stored (or seen
+    /// earlier in the batch) are duplicates or conflicts, the others are priced in ledger order,
+    /// chained and stored with their rollups.
+    public func append(_ batch: Batch) async throws -> [AppendOutcome] {
         var rollups = batch.rollups
-        return try store.write { transaction in
-            var (sequence, hash) = try transaction.tail()
-            var quotaCounts: [QuotaPool: Int64] = [:]
+        let pricer = pricer
+        return try await store.write { transaction in
+            var (sequence, hash) = try await transaction.tail()
+            let stored = try await transaction.storedRecords(ids: batch.candidates.map(\.event.id))
+            var pools: Set<QuotaPool> = []
+            for candidate in batch.candidates {
+                if case .quota(_, let pool, _) = candidate.plan { pools.insert(pool) }
+            }
+            var quotaCounts = pools.isEmpty ? [:] : try await transaction.quotaUsed(pools)
+            var records: [LedgerRecord] = []
+            records.reserveCapacity(batch.candidates.count)
+            /// The ids appended by this batch, with their place in `records`.
+            var appended: [String: Int] = [:]
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(batch.candidates.count)
             var refused = false
             for candidate in batch.candidates {
-                let (pricing, pool) = try pricer.price(candidate.plan) { pool in
-                    if let count = quotaCounts[pool] { return count }
-                    let count = try transaction.quotaUsed(pool)
-                    quotaCounts[pool] = count
-                    return count
-                }
-                let record = LedgerRecord(
-                    sequence: sequence + 1, event: candidate.event, canonical: candidate.canonical, pricing: pricing,
-                    previous: hash)
-                if try transaction.insertIfNew(record) {
-                    sequence = record.sequence
-                    hash = record.hash
-                    if let pool {
-                        quotaCounts[pool, default: 0] += 1
-                        // The batch's rollups assumed the tentative pricing: swap in the real one.
-                        rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)
-                        rollups.add(candidate.event, pricing: pricing)
-                    }
-                    outcomes.append(.accepted(sequence: sequence))
-                } else {
+                let id = candidate.event.id
+                let existing = stored[id] ?? appended[id].map { records[$0] }
+                if let existing {
                     rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)
-                    outcomes.append(try Self.resolveExisting(candidate, in: transaction))
+                    outcomes.append(Self.outcome(of: candidate, against: existing))
                     refused = true
+                    continue
                 }
+                let (pricing, pool) = pricer.price(candidate.plan) { quotaCounts[$0, default: 0] }
+                let record = LedgerRecord(
+                    sequence: sequence + 1, event: candidate.event, canonical: candidate.canonical, pricing: pricing, previous: hash)
+                sequence = record.sequence
+                hash = record.hash
+                appended[id] = records.count
+                records.append(record)
+                if let pool {
+                    quotaCounts[pool, default: 0] += 1
+                    // The batch's rollups assumed the tentative pricing: swap in the real one.
+                    rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)
+                    rollups.add(candidate.event, pricing: pricing)
+                }
+                outcomes.append(.accepted(sequence: sequence))
             }
             // A prompt-cache window's first request cannot be taken back: rebuild that rollup from
             // the accepted events when the batch had a duplicate or a conflict (rare).
@@ -120,19 +130,17 @@ public struct Ledger {
                     if case .accepted = outcome { rollups.addPromptCacheUse(candidate.event) }
                 }
             }
-            for (pool, count) in quotaCounts {
-                try transaction.setQuotaUsed(pool, to: count)
-            }
+            guard !records.isEmpty else { return outcomes }
+            try await transaction.append(records)
+            if !quotaCounts.isEmpty { try await transaction.setQuotaUsed(quotaCounts) }
             rollups.removeZeros()
-            try transaction.addRollups(rollups)
+            try await transaction.addRollups(rollups)
             return outcomes
         }
     }
 
-    private static func resolveExisting(_ candidate: Candidate, in transaction: any LedgerWriteTransaction) throws -> AppendOutcome {
-        guard let stored = try transaction.record(id: candidate.event.id) else {
-            throw LedgerError(.storage, "event \(candidate.event.id) was refused as a duplicate but is not stored")
-        }
+    /// A candidate whose id is already taken: a duplicate when the content is the same.
+    private static func outcome(of candidate: Candidate, against stored: LedgerRecord) -> AppendOutcome {
         if stored.event.canonicalBytes == candidate.canonical {
             return .duplicate(sequence: stored.sequence)
         }

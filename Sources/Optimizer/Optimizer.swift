@@ -33,10 +33,10 @@ public struct Optimizer {
     }
 
     /// Every recommendation at or above the savings floor, largest saving first (then by id).
-    public func recommend(asOf: Timestamp) throws -> [Recommendation] {
+    public func recommend(asOf: Timestamp) async throws -> [Recommendation] {
         let end = asOf.millis + 1
         let start = end - settings.windowDays * CivilDate.millisPerDay
-        let byDay = try aggregates.usageByDay(from: start, to: end)
+        let byDay = try await aggregates.usageByDay(from: start, to: end)
         var firstDay: [String: Int64] = [:]
         for (day, usage) in byDay {
             for key in usage.keys { firstDay[key.tenantID] = min(firstDay[key.tenantID] ?? .max, day) }
@@ -47,9 +47,9 @@ public struct Optimizer {
         }
         let window = Window(
             start: start, end: end, date: asOf.utcDate, usage: usage, usageByDay: byDay,
-            promptCacheRepeats: try aggregates.promptCacheRepeats(from: start, to: end),
+            promptCacheRepeats: try await aggregates.promptCacheRepeats(from: start, to: end),
             fingerprinted: Set(usage.filter { $0.value.fingerprintedRequests > 0 }.keys.map(PromptCacheModel.init)),
-            requestKeys: try aggregates.requestKeys(from: start, to: end, minimumRequests: 2),
+            requestKeys: try await aggregates.requestKeys(from: start, to: end, minimumRequests: 2),
             lengths: firstDay.mapValues { end - max(start, $0 * CivilDate.millisPerDay) })
         var found: [Recommendation] = []
         found += modelSelection(window)

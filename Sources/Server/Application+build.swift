@@ -1,3 +1,4 @@
+import App
 import BudgetEngine
 import CostLedger
 import Foundation
@@ -31,13 +32,14 @@ public struct APIServer: Sendable {
 /// Builds the HTTP API over the ledger.
 ///
 /// - Throws: an error naming the file when the pricing, tenants or tokens file is unusable.
-public func buildServer(_ configuration: ServerConfiguration, logger: Logger) throws -> APIServer {
+public func buildServer(_ configuration: ServerConfiguration, logger: Logger) async throws -> APIServer {
     let prices = try PriceTable(directory: configuration.pricingDirectory)
     let tenants = try TenantDirectory(contentsOf: configuration.tenantsPath)
     let tokens = try TokenRegistry(contentsOf: configuration.tokensPath, requireToken: true)
     let downgrades = try DowngradeMap(contentsOf: configuration.pricingDirectory + "/recommend.csv")
-    let ledger = Ledger(
-        store: try configuration.location.openWriter(), prices: prices, unknownModels: configuration.unknownModels)
+    let store = try await configuration.location.openWriter()
+    let ledger = Ledger(store: store, prices: prices, unknownModels: configuration.unknownModels)
+    let app = LedgerApp(location: configuration.location)
     let metrics = ServerMetrics()
     let writer = GroupCommitWriter(ledger: ledger, metrics: metrics, maxQueuedEvents: configuration.maxQueuedEvents)
     let work = BlockingWork(readThreads: configuration.readThreads, exportThreads: configuration.exportThreads)
@@ -48,18 +50,17 @@ public func buildServer(_ configuration: ServerConfiguration, logger: Logger) th
     let traces = TracesRoute(tokens: tokens, writer: writer, pricer: ledger.pricer, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes)
     routes.add(.post, "/v1/traces") { try await traces.handle($0, context: $1) }
     let reads = ReadRoutes(
-        tokens: tokens, pool: work.reads, configuration: configuration, prices: prices, tenants: tenants, downgrades: downgrades)
+        tokens: tokens, pool: work.reads, app: app, prices: prices, tenants: tenants, downgrades: downgrades)
     routes.add(.get, "/v1/tenants/:tenant/costs") { try await reads.costs($0, context: $1) }
     routes.add(.get, "/v1/budgets") { try await reads.budgets($0, context: $1) }
     routes.add(.get, "/v1/recommendations") { try await reads.recommendations($0, context: $1) }
     let export = ExportRoute(
-        tokens: tokens, location: configuration.location, prices: prices, work: work,
+        tokens: tokens, app: app, prices: prices, work: work,
         stallTimeout: TimeInterval(configuration.limits.bodyTimeout.components.seconds))
     routes.add(.get, "/v1/exports/costs.csv") { try await export.handle($0, context: $1) }
     routes.add(.get, "/health/live") { _, _ in Response.json(Array(#"{"status":"alive"}"#.utf8)) }
-    let databasePath = configuration.databasePath
     routes.add(.get, "/health/ready") { _, _ in
-        guard writer.isHealthy && FileManager.default.isWritableFile(atPath: databasePath) else {
+        guard writer.isHealthy, await store.isWritable() else {
             throw APIError(status: .serviceUnavailable, code: "not_ready", message: "the ledger cannot be written")
         }
         return Response.json(Array(#"{"status":"ready"}"#.utf8))

@@ -28,11 +28,11 @@ final class BlockingPool: @unchecked Sendable {
         }
     }
 
-    /// Runs `work` on a pool thread and returns its result to the awaiting task.
-    func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await withCheckedThrowingContinuation { continuation in
-            submit { continuation.resume(with: Result { try work() }) }
-        }
+    /// Runs `work` with this pool as its task executor: it and its child tasks run on the pool's
+    /// threads (a SQLite store's calls block the thread they run on), and its result returns to
+    /// the awaiting task.
+    func run<Value: Sendable>(_ work: () async throws -> Value) async throws -> Value {
+        try await withTaskExecutorPreference(self) { try await work() }
     }
 
     /// Lets the threads end once the queue is empty (tests that build many servers).
@@ -55,5 +55,12 @@ final class BlockingPool: @unchecked Sendable {
             condition.unlock()
             job()
         }
+    }
+}
+
+extension BlockingPool: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        submit { [self] in job.runSynchronously(on: asUnownedTaskExecutor()) }
     }
 }

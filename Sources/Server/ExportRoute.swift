@@ -1,3 +1,4 @@
+import App
 import CostLedger
 import Foundation
 import Hummingbird
@@ -7,7 +8,8 @@ import Pricing
 import Reports
 
 /// `GET /v1/exports/costs.csv?from=&to=&tenant=&format=csv|focus`: the export of
-/// `costledger export`, streamed while a thread of the export pool walks the ledger. At most four
+/// `costledger export` (the same use case, ``LedgerApp/export(_:format:to:parallel:)``), streamed
+/// while a thread of the export pool walks the ledger. At most four
 /// chunks (about 1 MiB) wait for the client, so memory stays flat however large the export, and a
 /// slow client holds only its own export.
 ///
@@ -19,7 +21,7 @@ struct ExportRoute: Sendable {
     static let queuedChunks = 4
 
     let tokens: TokenRegistry
-    let location: StoreLocation
+    let app: LedgerApp
     let prices: PriceTable
     let work: BlockingWork
     /// How long a client may take no chunk before its export is abandoned.
@@ -42,18 +44,14 @@ struct ExportRoute: Sendable {
         guard work.open(pipe, on: context.channel) else { throw APIError.serviceUnavailable("the server is shutting down") }
         let reader = PipeReader(pipe)
         let query = RecordQuery(from: from, to: to, tenantID: tenant)
-        let (location, prices, work, logger) = (location, prices, work, context.logger)
-        work.exports.submit {
+        let (app, prices, work, logger) = (app, prices, work, context.logger)
+        // Not a child of this request's task: the producer runs while the response streams.
+        Task(executorPreference: work.exports) {
             defer { work.close(pipe) }
             guard pipe.endReason == nil else { return pipe.finish() }
             do {
-                let store = try location.openReader()
                 let output = OutputFile { bytes in try pipe.put(bytes) }
-                if format == "csv" {
-                    _ = try LedgerExport(query: query, format: .csv).write(from: store, to: output)
-                } else {
-                    _ = try FocusExport(query: query, prices: prices).write(from: store, to: output)
-                }
+                _ = try await app.export(query, format: format == "csv" ? .lineItems(.csv) : .focus(prices), to: output)
                 try output.flush()
                 pipe.finish()
             } catch {

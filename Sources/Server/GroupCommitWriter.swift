@@ -2,12 +2,12 @@ import CostLedger
 import Foundation
 import ServiceLifecycle
 
-/// The one writer of the ledger: concurrent requests queue their batches, and a dedicated thread
-/// drains everything queued into one transaction, so many small POSTs share one fsync. A request
-/// is answered only after the transaction holding its events has committed.
+/// The one writer of the ledger: concurrent requests queue their batches, and one task, on a
+/// thread of its own, drains everything queued into one transaction, so many small POSTs share one
+/// commit. A request is answered only after the transaction holding its events has committed.
 ///
-/// `@unchecked Sendable`: the queue is touched only under `condition`'s lock, and `ledger` (with its
-/// SQLite connection) only by the writer thread.
+/// `@unchecked Sendable`: the queue is touched only under `lock`, and `ledger` only by the
+/// writer task.
 public final class GroupCommitWriter: Service, @unchecked Sendable {
     /// Why a batch was not taken.
     public enum Refusal: Error {
@@ -25,7 +25,9 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
     private let ledger: Ledger
     private let metrics: ServerMetrics
     private let maxQueuedEvents: Int
-    private let condition = NSCondition()
+    private let lock = NSLock()
+    /// The writer task, while it waits for work.
+    private var waiter: CheckedContinuation<Void, Never>?
     private var pending: [Pending] = []
     private var queuedEvents = 0
     private var stopping = false
@@ -38,69 +40,101 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
     }
 
     /// Whether the last transaction committed (readiness).
-    public var isHealthy: Bool { condition.withLock { !lastCommitFailed && !stopping } }
+    public var isHealthy: Bool { lock.withLock { !lastCommitFailed && !stopping } }
 
     /// Queues a batch and returns its outcomes once they are durably committed.
     /// - Throws: ``Refusal`` when the queue is full or the server is stopping; a storage error.
     public func submit(_ batch: Ledger.Batch) async throws -> [Ledger.AppendOutcome] {
         if batch.isEmpty { return [] }
         return try await withCheckedThrowingContinuation { continuation in
-            condition.lock()
-            defer { condition.unlock() }
+            lock.lock()
             if stopping {
+                lock.unlock()
                 continuation.resume(throwing: Refusal.shuttingDown)
                 return
             }
             // A single batch larger than the queue is still taken when the queue is empty.
             if queuedEvents > 0 && queuedEvents + batch.candidates.count > maxQueuedEvents {
+                lock.unlock()
                 continuation.resume(throwing: Refusal.queueFull)
                 return
             }
             pending.append(Pending(batch: batch, continuation: continuation))
             queuedEvents += batch.candidates.count
             metrics.queueDepth(queuedEvents)
-            condition.signal()
+            let writer = waiter
+            waiter = nil
+            lock.unlock()
+            writer?.resume()
         }
     }
 
-    /// Runs the writer thread until graceful shutdown, then commits what is queued and stops.
+    /// Runs the writer task until graceful shutdown, then commits what is queued and stops. The
+    /// task runs on a thread of its own, so a blocking store (SQLite's commits) never holds one of
+    /// the threads that serve requests.
     public func run() async throws {
-        let finished = AsyncStream<Void>.makeStream()
-        let thread = Thread { [self] in
-            drainUntilStopped()
-            finished.continuation.finish()
+        let thread = BlockingPool(threads: 1, name: "costledger-writer")
+        defer { thread.stop() }
+        try await withTaskExecutorPreference(thread) {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await self.drainUntilStopped() }
+                try? await gracefulShutdown()
+                let writer = lock.withLock {
+                    stopping = true
+                    defer { waiter = nil }
+                    return waiter
+                }
+                writer?.resume()
+            }
         }
-        thread.name = "costledger-writer"
-        thread.start()
-        try? await gracefulShutdown()
-        condition.withLock {
-            stopping = true
-            condition.signal()
-        }
-        for await _ in finished.stream {}
     }
 
-    private func drainUntilStopped() {
+    /// The batches queued since the last call, waiting for one; nil once stopping and empty.
+    private func nextGroup() async -> [Pending]? {
+        enum Next {
+            case group([Pending])
+            case stop
+            case wait
+        }
         while true {
-            condition.lock()
-            while pending.isEmpty && !stopping { condition.wait() }
-            if pending.isEmpty {
-                condition.unlock()
-                return
+            let next: Next = lock.withLock {
+                if !pending.isEmpty {
+                    defer {
+                        pending = []
+                        queuedEvents = 0
+                        metrics.queueDepth(0)
+                    }
+                    return .group(pending)
+                }
+                return stopping ? .stop : .wait
             }
-            let group = pending
-            pending = []
-            queuedEvents = 0
-            metrics.queueDepth(0)
-            condition.unlock()
+            switch next {
+            case .group(let group): return group
+            case .stop: return nil
+            case .wait:
+                await withCheckedContinuation { continuation in
+                    let ready = lock.withLock {
+                        if pending.isEmpty && !stopping {
+                            waiter = continuation
+                            return false
+                        }
+                        return true
+                    }
+                    if ready { continuation.resume() }
+                }
+            }
+        }
+    }
 
+    private func drainUntilStopped() async {
+        while let group = await nextGroup() {
             var batch = Ledger.Batch()
             for item in group { batch.append(contentsOf: item.batch) }
             let started = DispatchTime.now().uptimeNanoseconds
             do {
-                let outcomes = try ledger.append(batch)
+                let outcomes = try await ledger.append(batch)
                 metrics.commit(events: batch.candidates.count, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-                condition.withLock { lastCommitFailed = false }
+                lock.withLock { lastCommitFailed = false }
                 var offset = 0
                 for item in group {
                     let count = item.batch.candidates.count
@@ -108,7 +142,7 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
                     offset += count
                 }
             } catch {
-                condition.withLock { lastCommitFailed = true }
+                lock.withLock { lastCommitFailed = true }
                 for item in group { item.continuation.resume(throwing: error) }
             }
         }

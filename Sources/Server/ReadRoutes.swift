@@ -1,3 +1,4 @@
+import App
 import BudgetEngine
 import CostLedger
 import Foundation
@@ -7,12 +8,12 @@ import Pricing
 import Reports
 
 /// The finance routes: costs, budgets and recommendations, each filtered to the token's tenants.
-/// They read through their own SQLite connection (WAL readers never block the writer), on the
-/// read pool's threads.
+/// Each answers from the same use case as the CLI (``LedgerApp``), through a reader of its own
+/// (SQLite WAL readers never block the writer), on the read pool's threads.
 struct ReadRoutes: Sendable {
     let tokens: TokenRegistry
     let pool: BlockingPool
-    let configuration: ServerConfiguration
+    let app: LedgerApp
     let prices: PriceTable
     let tenants: TenantDirectory
     let downgrades: DowngradeMap
@@ -23,11 +24,7 @@ struct ReadRoutes: Sendable {
         let tenant = try context.pathParameter("tenant")
         guard token.allows(tenant: tenant) else { throw APIError.forbidden("this token may not read tenant \(tenant)") }
         let (from, to) = try request.period()
-        let location = configuration.location
-        let bytes = try await pool.run {
-            let usage = try LedgerAggregates(store: try location.openReader()).usage(from: from.millis, to: to.millis)
-            return ReportSnapshot.costSummaryTable(usage.filter { $0.key.tenantID == tenant }, period: "\(from)/\(to)").jsonBytes
-        }
+        let bytes = try await pool.run { try await app.costs(tenant: tenant, from: from, to: to).jsonBytes }
         return Response.json(bytes)
     }
 
@@ -35,14 +32,8 @@ struct ReadRoutes: Sendable {
     func budgets(_ request: Request, context: some RequestContext) async throws -> Response {
         let token = try tokens.authorize(request, roles: [.finance, .admin])
         let asOf = try request.instant("as_of", default: .now())
-        let (location, tenants) = (configuration.location, tenants)
         let bytes = try await pool.run {
-            let aggregates = LedgerAggregates(store: try location.openReader())
-            let known = Set(try aggregates.usage(to: asOf.millis + 1).keys.map(\.tenantID))
-            let snapshot = try BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(asOf: asOf, tenantIDs: known)
-            var table = ReportTable(columns: ReportSnapshot.budgetColumns)
-            table.rows = snapshot.tenants.filter { token.allows(tenant: $0.tenantID) }.map(ReportSnapshot.budgetRow)
-            return table.jsonBytes
+            try await app.budgets(asOf: asOf, tenants: tenants, visible: { token.allows(tenant: $0) }).jsonBytes
         }
         return Response.json(bytes)
     }
@@ -58,13 +49,10 @@ struct ReadRoutes: Sendable {
             }
             settings.windowDays = days
         }
-        let (location, prices, downgrades) = (configuration.location, prices, downgrades)
         let bytes = try await pool.run { [settings] in
-            let optimizer = Optimizer(
-                aggregates: LedgerAggregates(store: try location.openReader()), prices: prices, downgrades: downgrades,
-                settings: settings)
-            let visible = try optimizer.recommend(asOf: asOf).filter { token.allows(tenant: $0.tenantID) }
-            return ReportSnapshot.recommendationsTable(visible).jsonBytes
+            try await app.recommendations(
+                asOf: asOf, prices: prices, downgrades: downgrades, settings: settings, visible: { token.allows(tenant: $0) }
+            ).jsonBytes
         }
         return Response.json(bytes)
     }

@@ -5,7 +5,8 @@ public struct ServerConfiguration: Sendable {
     /// Loopback by default: exposing the API is a deliberate choice.
     public var host = "127.0.0.1"
     public var port = 8080
-    public var databasePath: String
+    /// Where the ledger is: every route opens its store through this.
+    public var location: StoreLocation
     public var pricingDirectory: String
     public var tenantsPath: String
     public var tokensPath: String
@@ -24,11 +25,8 @@ public struct ServerConfiguration: Sendable {
     /// transaction and at most four chunks).
     public var exportThreads = 16
 
-    /// Where the ledger is: every route opens its store through this.
-    public var location: StoreLocation { .sqlite(path: databasePath) }
-
-    public init(databasePath: String, pricingDirectory: String, tenantsPath: String, tokensPath: String) {
-        self.databasePath = databasePath
+    public init(location: StoreLocation, pricingDirectory: String, tenantsPath: String, tokensPath: String) {
+        self.location = location
         self.pricingDirectory = pricingDirectory
         self.tenantsPath = tenantsPath
         self.tokensPath = tokensPath

@@ -1,7 +1,8 @@
+import App
 import ArgumentParser
 import Reports
 
-struct BudgetsCommand: ParsableCommand {
+struct BudgetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "budgets",
         abstract: "Print every tenant's budget status at --as-of.",
@@ -18,9 +19,9 @@ struct BudgetsCommand: ParsableCommand {
     @Option(help: "json or csv.")
     var format = "json"
 
-    func run() throws {
+    func run() async throws {
         guard format == "json" || format == "csv" else { throw CLIError.usage("--format must be json or csv") }
-        let table = try options.snapshot(asOf: try time.instant()).budgetsTable
+        let table = try await options.app().budgets(asOf: try time.instant(), tenants: try options.loadTenants())
         let output = OutputFile.standardOutput()
         try output.write(format == "json" ? table.jsonBytes : table.csvBytes)
         try output.commit()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CostLedger
 import Foundation
 
 /// The `costledger` command: a thin shell over the library modules.
@@ -14,7 +15,7 @@ struct CostLedgerCommand: ParsableCommand {
             """,
         subcommands: [
             IngestCommand.self, ServeCommand.self, ReportCommand.self, BudgetsCommand.self, RecommendCommand.self, ExportCommand.self, TextfileCommand.self, VerifyCommand.self,
-            QuoteCommand.self, PricesCommand.self, DemoCommand.self, TokenCommand.self,
+            QuoteCommand.self, PricesCommand.self, DemoCommand.self, TokenCommand.self, CopyCommand.self,
         ]
     )
 
@@ -32,6 +33,10 @@ struct CostLedgerCommand: ParsableCommand {
         } catch let error as CLIError {
             printError(error.message)
             Foundation.exit(error.exitCode)
+        } catch let error as LedgerError {
+            // The ledger could not be opened or read: an unreadable input.
+            printError(error.message)
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import CostLedger
 import Foundation
@@ -5,7 +6,7 @@ import Optimizer
 import Pricing
 import Reports
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Create a sample ledger from a generated month of events and run the report on it.",
@@ -25,23 +26,31 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The directory for the report files.")
     var out = "out"
 
-    func run() throws {
+    func run() async throws {
         let asOf = try time.instant()
-        let ledger = Ledger(store: try options.openStore(create: true, makeDirectory: true), prices: try options.loadPrices())
+        let ledger = Ledger(store: try await options.openStore(create: true, makeDirectory: true), prices: try options.loadPrices())
         var accepted = 0
         var batch: [Ledger.Candidate] = []
-        func flush() throws {
-            for outcome in try ledger.append(batch) { if case .accepted = outcome { accepted += 1 } }
-            batch.removeAll(keepingCapacity: true)
-        }
         for event in DemoEvents(asOf: asOf) {
             batch.append(ledger.candidate(event))
-            if batch.count == 5_000 { try flush() }
+            if batch.count == 5_000 {
+                accepted += try await Self.append(batch, to: ledger)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
-        try flush()
-        let snapshot = try options.snapshot(asOf: asOf, optimizer: OptimizerSettings())
+        accepted += try await Self.append(batch, to: ledger)
+        await ledger.store.close()
+        let snapshot = try await options.snapshot(asOf: asOf, optimizer: OptimizerSettings())
         let files = try NightlyReport(snapshot: snapshot).write(to: out)
-        let traffic = try DemoTraffic(store: try options.openReader(), asOf: asOf)
-        print(DemoSummary(snapshot: snapshot, traffic: traffic, accepted: accepted, ledgerPath: try options.databasePath(), files: files).text)
+        let app = try options.app()
+        let traffic = try await app.withReader { try await DemoTraffic(store: $0, asOf: asOf) }
+        print(DemoSummary(snapshot: snapshot, traffic: traffic, accepted: accepted, ledger: app.location.description, files: files).text)
+    }
+
+    /// Appends a batch; the number of events accepted.
+    private static func append(_ batch: [Ledger.Candidate], to ledger: Ledger) async throws -> Int {
+        var accepted = 0
+        for outcome in try await ledger.append(batch) { if case .accepted = outcome { accepted += 1 } }
+        return accepted
     }
 }

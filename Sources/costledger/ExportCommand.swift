@@ -1,8 +1,9 @@
+import App
 import ArgumentParser
 import CostLedger
 import Reports
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export line items for finance: one per stored event with from <= timestamp < to.",
@@ -42,7 +43,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Write to this file (atomically) instead of standard output.")
     var out: String?
 
-    func run() throws {
+    func run() async throws {
         let lineItems = LedgerExport.Format(rawValue: format)
         guard lineItems != nil || format == "focus" else {
             throw CLIError.usage("--format must be one of: \(Self.formats.joined(separator: ", "))")
@@ -51,17 +52,13 @@ struct ExportCommand: ParsableCommand {
         let end = try parseInstant(to, option: "--to")
         guard start <= end else { throw CLIError.usage("--to \(to) is before --from \(from)") }
         let query = RecordQuery(from: start, to: end, tenantID: tenant)
-        let prices = lineItems == nil ? try options.loadPrices() : nil
-        let store = try options.openReader()
+        let exportFormat: LedgerApp.ExportFormat = try lineItems.map { .lineItems($0) } ?? .focus(try options.loadPrices())
+        let app = try options.app()
         let output = try out.map { try OutputFile(atomicPath: $0) } ?? .standardOutput()
-        if let lineItems {
-            _ = try LedgerExport(query: query, format: lineItems).write(from: store, openReader: try options.readerFactory(), to: output)
-        } else if let prices {
-            do {
-                _ = try FocusExport(query: query, prices: prices).write(from: store, to: output)
-            } catch let error as FocusExportError {
-                throw CLIError.problems(error.description)
-            }
+        do {
+            _ = try await app.export(query, format: exportFormat, to: output, parallel: true)
+        } catch let error as FocusExportError {
+            throw CLIError.problems(error.description)
         }
         try output.commit()
     }

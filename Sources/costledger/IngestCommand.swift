@@ -2,7 +2,7 @@ import ArgumentParser
 import CostLedger
 import Foundation
 
-struct IngestCommand: ParsableCommand {
+struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Append usage events from NDJSON files to the ledger.",
@@ -34,7 +34,7 @@ struct IngestCommand: ParsableCommand {
         if files.isEmpty { throw ValidationError("give at least one NDJSON file, or '-' for standard input") }
     }
 
-    func run() throws {
+    func run() async throws {
         let prices = try options.loadPrices()
         // Open every input before storing anything, so an unreadable file changes nothing.
         var sources: [IngestSource] = []
@@ -51,12 +51,12 @@ struct IngestCommand: ParsableCommand {
         }
         defer { for source in sources where source.descriptor > 0 { close(source.descriptor) } }
 
-        let ledger = Ledger(store: try options.openStore(create: true), prices: prices, unknownModels: unknownModels)
+        let ledger = Ledger(store: try await options.openStore(create: true), prices: prices, unknownModels: unknownModels)
         let spool = RejectionSpool()
         let progress = ProgressLine(verb: "ingest", enabled: !quiet)
         let totals: IngestTotals
         do {
-            totals = try NDJSONIngest().run(sources, into: ledger, onRejected: spool.add) { totals in
+            totals = try await NDJSONIngest().run(sources, into: ledger, onRejected: spool.add) { totals in
                 progress.update("\(totals.lines) lines: \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected", count: totals.lines)
             }
         } catch let error as LedgerError where error.code == .input {

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import CostLedger
 import Foundation
@@ -9,7 +10,8 @@ struct LedgerOptions: ParsableArguments {
     static let defaultPricing = "pricing"
     static let defaultTenants = "config/tenants.csv"
 
-    @Option(help: "The ledger's SQLite file (default: $COSTLEDGER_DB, else data/ledger.sqlite).")
+    @Option(
+        help: "The ledger: a SQLite file, or a postgres:// URL (default: $COSTLEDGER_DB, else data/ledger.sqlite).")
     var db: String?
 
     // Optional so that a path given on the command line is known: only the defaults may be absent.
@@ -23,14 +25,6 @@ struct LedgerOptions: ParsableArguments {
 
     var pricing: String { pricingOption ?? Self.defaultPricing }
     var tenants: String { tenantsOption ?? Self.defaultTenants }
-
-    /// The ledger's file, from `--db`, `$COSTLEDGER_DB` or the default.
-    /// - Throws: a usage error when the value is a URL of a store this build cannot open.
-    func databasePath() throws -> String {
-        switch try location() {
-        case .sqlite(let path): return path
-        }
-    }
 
     /// The ledger's location, from `--db`, `$COSTLEDGER_DB` or the default.
     func location() throws -> StoreLocation {
@@ -65,14 +59,14 @@ struct LedgerOptions: ParsableArguments {
     /// Whether the ledger is the default `data/ledger.sqlite`: neither `--db` nor `$COSTLEDGER_DB` named it.
     var isDefaultDatabase: Bool { db == nil && ProcessInfo.processInfo.environment["COSTLEDGER_DB"] == nil }
 
-    /// Opens the ledger to write; `create` makes the file when missing. A missing directory is
-    /// created only for the default `data/ledger.sqlite` or when `makeDirectory` says so (the
+    /// Opens the ledger to write; `create` makes a SQLite file when missing. A missing directory
+    /// is created only for the default `data/ledger.sqlite` or when `makeDirectory` says so (the
     /// demo): a `--db` or `$COSTLEDGER_DB` in a directory that does not exist is a mistake, not a
-    /// new ledger.
-    func openStore(create: Bool, makeDirectory: Bool = false) throws -> any LedgerStore {
+    /// new ledger. A PostgreSQL database gets the schema on first write.
+    func openStore(create: Bool, makeDirectory: Bool = false) async throws -> any LedgerStore {
         try requireGivenPaths()
-        let path = try databasePath()
-        if !FileManager.default.fileExists(atPath: path) {
+        let location = try location()
+        if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
             guard create else { throw CLIError.usage("no ledger at \(path) (ingest events first, or pass --db)") }
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
@@ -83,36 +77,27 @@ struct LedgerOptions: ParsableArguments {
             }
         }
         do {
-            return try StoreLocation.sqlite(path: path).openWriter()
+            return try await location.openWriter()
         } catch {
             throw CLIError.usage(error.description)
         }
     }
 
-    /// Opens the ledger read-only (readers: reports, exports, verify), so a read-only copy can be read.
-    func openReader() throws -> any LedgerStore {
-        do {
-            return try openReadOnlyStore()
-        } catch let error as LedgerError {
-            throw CLIError.usage(error.description)
-        }
-    }
-
-    /// ``openReader()`` with the store's ``LedgerError`` as it is: `verify` reports a damaged file
-    /// as a broken ledger.
-    func openReadOnlyStore() throws -> any LedgerStore {
+    /// The use cases over this ledger, once the given paths and a SQLite ledger's file are
+    /// checked: readers (reports, exports) never create a ledger.
+    func app() throws -> LedgerApp {
         try requireGivenPaths()
-        let path = try databasePath()
-        guard FileManager.default.fileExists(atPath: path) else {
+        let location = try location()
+        if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
             throw CLIError.usage("no ledger at \(path) (ingest events first, or pass --db)")
         }
-        return try StoreLocation.sqlite(path: path).openReader()
+        return LedgerApp(location: location)
     }
 
-    /// Opens further read-only connections to the ledger (for a second thread).
-    func readerFactory() throws -> @Sendable () throws -> any LedgerStore {
-        let location = try location()
-        return { try location.openReader() }
+    /// Opens the ledger read-only (see ``app()``), with the store's ``LedgerError`` as it is:
+    /// `verify` reports a damaged file as a broken ledger.
+    func openReadOnlyStore() async throws -> any LedgerStore {
+        try await app().location.openReader()
     }
 }
 

@@ -1,10 +1,11 @@
+import App
 import ArgumentParser
 import CostLedger
 import Optimizer
 import Pricing
 import Reports
 
-struct RecommendCommand: ParsableCommand {
+struct RecommendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
         abstract: "The optimiser's recommendations: savings priced from each tenant's own events.",
@@ -45,7 +46,7 @@ struct RecommendCommand: ParsableCommand {
         guard targetInputTokens > 0 else { throw ValidationError("--target-input-tokens must be positive") }
     }
 
-    func run() throws {
+    func run() async throws {
         var settings = OptimizerSettings()
         settings.windowDays = windowDays
         settings.savingsFloor = Money(decimal: savingsFloor) ?? settings.savingsFloor
@@ -53,7 +54,8 @@ struct RecommendCommand: ParsableCommand {
         settings.batchOperations = Set(batchOperations.split(separator: ",").map(String.init))
         settings.targetInputTokens = targetInputTokens
         settings.smallRequestTokens = targetInputTokens
-        let table = try options.snapshot(asOf: try time.instant(), optimizer: settings).recommendationsTable
+        let table = try await options.app().recommendations(
+            asOf: try time.instant(), prices: try options.loadPrices(), downgrades: try options.loadDowngrades(), settings: settings)
         let output = OutputFile.standardOutput()
         try output.write(format == "json" ? table.jsonBytes : table.csvBytes)
         try output.commit()

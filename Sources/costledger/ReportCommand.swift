@@ -2,7 +2,7 @@ import ArgumentParser
 import Optimizer
 import Reports
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "The nightly job: write every report file for --as-of into --out.",
@@ -23,8 +23,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("metric-prefix"), help: "The prefix of every metric name in costledger.prom.")
     var metricPrefix = "cerniq_etapa3_"
 
-    func run() throws {
-        var report = NightlyReport(snapshot: try options.snapshot(asOf: try time.instant(), optimizer: OptimizerSettings()))
+    func run() async throws {
+        var report = NightlyReport(snapshot: try await options.snapshot(asOf: try time.instant(), optimizer: OptimizerSettings()))
         report.metricPrefix = metricPrefix
         for path in try report.write(to: out) { print(path) }
     }

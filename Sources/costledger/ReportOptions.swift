@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import BudgetEngine
 import CostLedger
@@ -41,9 +42,8 @@ extension LedgerOptions {
     }
 
     /// Sums the ledger for `asOf`; runs the optimiser only when given its settings.
-    func snapshot(asOf: Timestamp, optimizer: OptimizerSettings? = nil) throws -> ReportSnapshot {
-        try ReportSnapshot(
-            store: try openReader(), openReader: try readerFactory(), prices: try loadPrices(),
-            tenants: try loadTenants(), downgrades: try loadDowngrades(), optimizer: optimizer, asOf: asOf)
+    func snapshot(asOf: Timestamp, optimizer: OptimizerSettings? = nil) async throws -> ReportSnapshot {
+        try await app().snapshot(
+            asOf: asOf, prices: try loadPrices(), tenants: try loadTenants(), downgrades: try loadDowngrades(), optimizer: optimizer)
     }
 }

@@ -72,11 +72,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        _ = try options.openStore(create: true)
+        await (try await options.openStore(create: true)).close()
         // Checked here too, so a missing default tenants file gets its note on stderr.
         _ = try options.loadTenants()
         var configuration = ServerConfiguration(
-            databasePath: try options.databasePath(), pricingDirectory: options.pricing, tenantsPath: options.tenants, tokensPath: tokens)
+            location: try options.location(), pricingDirectory: options.pricing, tenantsPath: options.tenants, tokensPath: tokens)
         configuration.host = host
         configuration.port = port
         configuration.maxQueuedEvents = maxQueuedEvents
@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         Self.raiseOpenFileLimit(toHold: maxConnections, logger: logger)
         let server: APIServer
         do {
-            server = try buildServer(configuration, logger: logger)
+            server = try await buildServer(configuration, logger: logger)
         } catch {
             throw CLIError.usage("\(error)")
         }

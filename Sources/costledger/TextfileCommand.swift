@@ -1,7 +1,7 @@
 import ArgumentParser
 import Reports
 
-struct TextfileCommand: ParsableCommand {
+struct TextfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "textfile",
         abstract: "Write only the Prometheus textfile (for node-exporter's textfile collector).",
@@ -17,8 +17,8 @@ struct TextfileCommand: ParsableCommand {
     @Option(name: .customLong("metric-prefix"), help: "The prefix of every metric name.")
     var metricPrefix = "cerniq_etapa3_"
 
-    func run() throws {
-        let snapshot = try options.snapshot(asOf: try time.instant())
+    func run() async throws {
+        let snapshot = try await options.snapshot(asOf: try time.instant())
         try writeAtomically(Array(snapshot.prometheusTextfile(prefix: metricPrefix).utf8), to: out)
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import CostLedger
 import Foundation
 
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the whole ledger: sequence numbers, the hash chain, every stored cost, and the rollups reports read.",
@@ -20,16 +20,16 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "A record the ledger must still hold: a ledger-head-DATE.json file written by report, or SEQ:HASH.")
     var head: String?
 
-    func run() throws {
+    func run() async throws {
         let expected = try head.map(Self.parseHead)
         let prices = try options.loadPrices()
         do {
-            let ledger = Ledger(store: try options.openReadOnlyStore(), prices: prices)
-            if let expected, let failure = try ledger.check(head: expected) {
+            let ledger = Ledger(store: try await options.openReadOnlyStore(), prices: prices)
+            if let expected, let failure = try await ledger.check(head: expected) {
                 print("broken at \(failure)")
                 throw ExitCode(1)
             }
-            let report = try ledger.verify { checked in
+            let report = try await ledger.verify { checked in
                 FileHandle.standardError.write(Data("verify: \(checked) events checked\n".utf8))
             }
             if let failure = report.failure {

@@ -36,12 +36,13 @@ struct OperatorMistakesCLITests {
     func unknownStoreURL(command: [String]) throws {
         defer { directory.remove() }
         let result = try runCostLedger(
-            command + ["--db", "postgres://ledger:s3cret@db.internal/costs", "--pricing", Repository.pricing], stdin: Self.event,
+            command + ["--db", "mysql://ledger:s3cret@db.internal/costs", "--pricing", Repository.pricing], stdin: Self.event,
             in: directory.path)
         #expect(result.exitCode == 2)
         #expect(
             result.stderr
-                == "costledger: --db postgres://ledger:***@db.internal/costs: 'postgres://' names no store this build can open; give the path of a SQLite file\n")
+                == "costledger: --db mysql://ledger:***@db.internal/costs: 'mysql://' names no store this build can open; "
+                + "give the path of a SQLite file or a postgres:// URL\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 

@@ -1,4 +1,5 @@
 import CostLedger
+import SQLiteStore
 import Foundation
 import Pricing
 import Testing
@@ -24,7 +25,7 @@ struct FuzzTests {
     static let decoderSeed: UInt64 = 0x0DEC_0DE5_EED5_0001
 
     @Test("NDJSON ingest of 5,000 generated and mutated lines matches the model")
-    func ingestMatchesModel() throws {
+    func ingestMatchesModel() async throws {
         var generator = FuzzCorpusGenerator(seed: Self.ingestSeed)
         let corpus = generator.makeCorpus(count: 5_000, hugeLines: true)
         let directory = FileManager.default.temporaryDirectory
@@ -47,7 +48,7 @@ struct FuzzTests {
         ingest.clock = { Timestamp(millis: fuzzNowMillis) }
 
         let nonBlankLines = corpus.lines.count(where: { !$0.blank })
-        let first = try runIngest(ingest, path: inputPath, into: ledger)
+        let first = try await runIngest(ingest, path: inputPath, into: ledger)
         let firstTotals = first.totals
         let rejections = first.rejections
 
@@ -68,7 +69,7 @@ struct FuzzTests {
         // What was stored.
         var storedIDs: [String] = []
         var storedEvents: [String: UsageEvent] = [:]
-        try store.forEachRecord(.all) { record in
+        try await store.forEachRecord(.all) { record in
             storedIDs.append(record.event.id)
             storedEvents[record.event.id] = record.event
         }
@@ -129,23 +130,23 @@ struct FuzzTests {
         #expect(storedIDs == expectedOrder)
         #expect(firstTotals.accepted == expectedOrder.count)
         #expect(firstTotals.duplicates == expectedDuplicates)
-        #expect(try store.recordCount() == Int64(expectedOrder.count))
+        #expect(try await store.recordCount() == Int64(expectedOrder.count))
 
         // The chain and every stored cost re-verify.
-        let report = try ledger.verify()
+        let report = try await ledger.verify()
         #expect(report.isSound, "verify: \(report.failure?.description ?? "")")
         #expect(report.checked == Int64(storedIDs.count))
 
         // Idempotency: the same file again stores nothing and answers every line the same way.
-        let second = try runIngest(ingest, path: inputPath, into: ledger)
+        let second = try await runIngest(ingest, path: inputPath, into: ledger)
         #expect(second.totals.lines == nonBlankLines)
         #expect(second.totals.accepted == 0)
         #expect(second.totals.duplicates == firstTotals.accepted + firstTotals.duplicates)
         #expect(second.totals.rejected == firstTotals.rejected)
         #expect(second.rejections.map(\.line) == rejections.map(\.line))
         #expect(second.rejections.map(\.error.code) == rejections.map(\.error.code))
-        #expect(try store.recordCount() == Int64(expectedOrder.count))
-        let again = try ledger.verify()
+        #expect(try await store.recordCount() == Int64(expectedOrder.count))
+        let again = try await ledger.verify()
         #expect(again.isSound && again.checked == Int64(expectedOrder.count))
 
         // The corpus really exercised what it is meant to.
@@ -267,7 +268,7 @@ struct FuzzTests {
     }
 
     @Test("A CRLF line of exactly 16 KiB is judged the same wherever the 1 MiB read blocks split the file")
-    func crlfLineAtReadBlockBoundary() throws {
+    func crlfLineAtReadBlockBoundary() async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("costledger-fuzz-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -288,7 +289,7 @@ struct FuzzTests {
             let ledger = Ledger(store: store, prices: fuzzPriceTable())
             var ingest = NDJSONIngest()
             ingest.clock = { Timestamp(millis: fuzzNowMillis) }
-            let (totals, rejections) = try runIngest(ingest, path: path, into: ledger)
+            let (totals, rejections) = try await runIngest(ingest, path: path, into: ledger)
             #expect(totals.lines == 2)
             #expect(rejections.first?.line == 1 && rejections.first?.error.code == .invalidValue)
             let eventRejection = rejections.first { $0.line == 2 }
@@ -297,14 +298,14 @@ struct FuzzTests {
         }
     }
 
-    private func runIngest(_ ingest: NDJSONIngest, path: String, into ledger: Ledger) throws -> (
+    private func runIngest(_ ingest: NDJSONIngest, path: String, into ledger: Ledger) async throws -> (
         totals: IngestTotals, rejections: [IngestRejection]
     ) {
         let descriptor = open(path, O_RDONLY)
         try #require(descriptor >= 0, "cannot open \(path)")
         defer { close(descriptor) }
         var rejections: [IngestRejection] = []
-        let totals = try ingest.run([IngestSource(name: "fuzz.ndjson", descriptor: descriptor)], into: ledger) {
+        let totals = try await ingest.run([IngestSource(name: "fuzz.ndjson", descriptor: descriptor)], into: ledger) {
             rejections.append($0)
         }
         return (totals, rejections)

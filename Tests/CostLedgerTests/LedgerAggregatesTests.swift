@@ -15,8 +15,8 @@ struct LedgerAggregatesTests {
     static let start = CivilDate(iso: "2026-11-09")!.startMillis
 
     /// A ledger of 1,500 events over three days, appended in several transactions.
-    static func ledger() throws -> (LedgerFixture, [LedgerRecord]) {
-        let fixture = try LedgerFixture()
+    static func ledger() async throws -> (LedgerFixture, [LedgerRecord]) {
+        let fixture = try await LedgerFixture()
         var rng = SplitMix64(seed: 0xA66E_6A7E)
         var lines: [String] = []
         for index in 0..<1_500 {
@@ -40,9 +40,9 @@ struct LedgerAggregatesTests {
             }
         }
         for chunk in stride(from: 0, to: lines.count, by: 400) {
-            try fixture.append(Array(lines[chunk..<min(chunk + 400, lines.count)]))
+            try await fixture.append(Array(lines[chunk..<min(chunk + 400, lines.count)]))
         }
-        return (fixture, try fixture.records())
+        return (fixture, try await fixture.records())
     }
 
     /// Cut instants: random ones and ones on day, quarter-hour and 5-minute boundaries.
@@ -60,8 +60,8 @@ struct LedgerAggregatesTests {
     }
 
     @Test("usage, usage by day and spend over ranges cut anywhere")
-    func usageAndSpend() throws {
-        let (fixture, records) = try Self.ledger()
+    func usageAndSpend() async throws {
+        let (fixture, records) = try await Self.ledger()
         defer { fixture.directory.remove() }
         let aggregates = LedgerAggregates(store: fixture.store)
         let cuts = Self.cuts()
@@ -75,20 +75,20 @@ struct LedgerAggregatesTests {
                 byDay[key.day, default: [:]][key.usage] = totals
                 spend[SpendKey(key.usage), default: SpendTotals()].add(SpendTotals(requests: totals.requests, cost: totals.cost))
             }
-            #expect(try aggregates.usage(from: from, to: to) == usage, "usage [\(from), \(to))")
-            #expect(try aggregates.usageByDay(from: from, to: to) == byDay, "usage by day [\(from), \(to))")
-            #expect(try aggregates.spend(from: from, to: to) == spend, "spend [\(from), \(to))")
+            #expect(try await aggregates.usage(from: from, to: to) == usage, "usage [\(from), \(to))")
+            #expect(try await aggregates.usageByDay(from: from, to: to) == byDay, "usage by day [\(from), \(to))")
+            #expect(try await aggregates.spend(from: from, to: to) == spend, "spend [\(from), \(to))")
         }
         for to in cuts {
             var all: [UsageKey: UsageTotals] = [:]
             for (key, totals) in Self.brute(records, to: to).daily { all[key.usage, default: UsageTotals()].add(totals) }
-            #expect(try aggregates.usage(to: to) == all, "usage before \(to)")
+            #expect(try await aggregates.usage(to: to) == all, "usage before \(to)")
         }
     }
 
     @Test("conversations before any cut: cost, requests and the quarter hour last active")
-    func conversations() throws {
-        let (fixture, records) = try Self.ledger()
+    func conversations() async throws {
+        let (fixture, records) = try await Self.ledger()
         defer { fixture.directory.remove() }
         let aggregates = LedgerAggregates(store: fixture.store)
         for to in Self.cuts() {
@@ -102,7 +102,7 @@ struct LedgerAggregatesTests {
                 entry.last = max(entry.last, record.event.timestamp.millis)
                 expected[key] = entry
             }
-            let found = try aggregates.conversations(to: to)
+            let found = try await aggregates.conversations(to: to)
             #expect(Set(found.keys) == Set(expected.keys), "conversations before \(to)")
             for (key, entry) in expected {
                 let activity = try #require(found[key])
@@ -113,8 +113,8 @@ struct LedgerAggregatesTests {
     }
 
     @Test("prompt-cache repeats, request keys and the token histogram over ranges cut anywhere")
-    func optimizerRollups() throws {
-        let (fixture, records) = try Self.ledger()
+    func optimizerRollups() async throws {
+        let (fixture, records) = try await Self.ledger()
         defer { fixture.directory.remove() }
         let aggregates = LedgerAggregates(store: fixture.store)
         let cuts = Self.cuts()
@@ -131,36 +131,36 @@ struct LedgerAggregatesTests {
                 repeats[model] = entry
                 repeatedWindows += 1
             }
-            #expect(try aggregates.promptCacheRepeats(from: from, to: to) == repeats, "prompt cache [\(from), \(to))")
+            #expect(try await aggregates.promptCacheRepeats(from: from, to: to) == repeats, "prompt cache [\(from), \(to))")
             var keys: [RequestKeyKey: SpendTotals] = [:]
             for (key, totals) in delta.requestKeys { keys[key.key, default: SpendTotals()].add(totals) }
-            #expect(try aggregates.requestKeys(from: from, to: to, minimumRequests: 2) == keys.filter { $0.value.requests >= 2 })
+            #expect(try await aggregates.requestKeys(from: from, to: to, minimumRequests: 2) == keys.filter { $0.value.requests >= 2 })
         }
         #expect(repeatedWindows > 30, "the ledger has repeated prompt-cache windows to compare")
         for to in cuts {
             var histogram: [HistogramKey: [TokenCount]] = [:]
             let empty = [TokenCount](repeating: TokenCount(), count: RollupDelta.tokenBuckets.count + 1)
             for (key, count) in Self.brute(records, to: to).tokenHistogram { histogram[key.labels, default: empty][key.bucketIndex].add(count) }
-            #expect(try aggregates.tokenHistogram(to: to) == histogram, "histogram before \(to)")
+            #expect(try await aggregates.tokenHistogram(to: to) == histogram, "histogram before \(to)")
         }
     }
 
     @Test("retried events count once in the prompt-cache rollup, retried in the same batch or another")
-    func retriesInPromptCache() throws {
-        let fixture = try LedgerFixture()
+    func retriesInPromptCache() async throws {
+        let fixture = try await LedgerFixture()
         defer { fixture.directory.remove() }
         func event(_ id: String, _ time: String, input: Int) -> String {
             #"{"id":"\#(id)","kind":"llm","timestamp":"2026-11-10T10:0\#(time)Z","tenant_id":"acme","worker":"agent","operation":"chat","provider":"openai","model":"gpt-4o","input_tokens":\#(input),"output_tokens":1,"prompt_fingerprint":"f"}"#
         }
-        try fixture.append([event("p2", "1:00", input: 200), event("p3", "2:00", input: 300)])
+        try await fixture.append([event("p2", "1:00", input: 200), event("p3", "2:00", input: 300)])
         // Two retries (one of them earlier than anything stored) and a new event, in one batch.
-        try fixture.append([event("p3", "2:00", input: 300), event("p1", "0:00", input: 100), event("p2", "1:00", input: 200)])
+        try await fixture.append([event("p3", "2:00", input: 300), event("p1", "0:00", input: 100), event("p2", "1:00", input: 200)])
         let day = CivilDate(iso: "2026-11-10")!.startMillis
         var expected = PromptCacheRepeats()
         expected.windows = 1
         expected.repeatedTokens = 500  // p2 and p3 repeat p1, the window's first request
         expected.firstTokens = 100
-        let repeats = try LedgerAggregates(store: fixture.store).promptCacheRepeats(from: day, to: day + CivilDate.millisPerDay)
+        let repeats = try await LedgerAggregates(store: fixture.store).promptCacheRepeats(from: day, to: day + CivilDate.millisPerDay)
         #expect(repeats == [PromptCacheModel(tenantID: "acme", provider: "openai", model: "gpt-4o"): expected])
     }
 }

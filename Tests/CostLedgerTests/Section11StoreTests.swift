@@ -1,4 +1,5 @@
 import CostLedger
+import SQLiteStore
 import Foundation
 import Pricing
 import TestSupport
@@ -22,18 +23,18 @@ struct Section11StoreTests {
     }
 
     @Test("every new field is written and read back: records, line items, a read-only store, and the row sqlite3 sees")
-    func roundTrip() throws {
-        let fixture = try LedgerFixture()
+    func roundTrip() async throws {
+        let fixture = try await LedgerFixture()
         defer { fixture.directory.remove() }
         let events = [Self.llm("e1", Self.every), LedgerFixture.llmCall("e2"), Self.llm("e3", #","batch":true"#), LedgerFixture.apiCall("a1")]
-        try fixture.append(events)
-        let records = try fixture.records()
+        try await fixture.append(events)
+        let records = try await fixture.records()
         #expect(try records.map(\.event) == events.map { try fixture.decoder.decode($0) })
         let reader = try SQLiteLedgerStore(readOnlyPath: fixture.directory.file("ledger.sqlite"))
         var readOnly: [LedgerRecord] = []
-        try reader.forEachRecord(.all) { readOnly.append($0) }
+        try await reader.forEachRecord(.all) { readOnly.append($0) }
         #expect(readOnly == records)
-        #expect(try Ledger(store: reader, prices: LedgerFixture.prices).verify().isSound)
+        #expect(try await Ledger(store: reader, prices: LedgerFixture.prices).verify().isSound)
 
         // An LLM request stores every count and its tier; NULL is an absent provider cost, and all of it for an API call.
         let columns =
@@ -45,7 +46,7 @@ struct Section11StoreTests {
         #expect(try sqlite(fixture, "PRAGMA user_version") == "4\n")
 
         var items: [String] = []
-        try fixture.store.forEachLineItem(.all) { item in
+        try await fixture.store.forEachLineItem(.all) { item in
             let t = item.moreTokens
             let reference = String(decoding: item.priceReference, as: UTF8.self)
             items.append(
@@ -62,12 +63,12 @@ struct Section11StoreTests {
     }
 
     @Test("a retry that differs only in a new field is id_conflict; the same content, defaults spelled out, is a duplicate")
-    func duplicatesAndConflicts() throws {
-        let fixture = try LedgerFixture()
+    func duplicatesAndConflicts() async throws {
+        let fixture = try await LedgerFixture()
         defer { fixture.directory.remove() }
-        try fixture.append([LedgerFixture.llmCall("e1"), Self.llm("e2", Self.every)])
+        try await fixture.append([LedgerFixture.llmCall("e1"), Self.llm("e2", Self.every)])
         let changed = Section11EventTests.changes.map { Self.llm("e1", $0) }
-        for (event, outcome) in zip(changed, try fixture.append(changed)) {
+        for (event, outcome) in zip(changed, try await fixture.append(changed)) {
             guard case .conflict(let error) = outcome else {
                 Issue.record("\(event): expected id_conflict, got \(outcome)")
                 continue
@@ -79,17 +80,17 @@ struct Section11StoreTests {
             Self.llm("e2", Self.every.replacingOccurrences(of: #""0.012345678""#, with: #""00.012345678""#)),
             Self.llm("e2", Self.every),
         ]
-        #expect(try fixture.append(same) == [.duplicate(sequence: 1), .duplicate(sequence: 2), .duplicate(sequence: 2)])
+        #expect(try await fixture.append(same) == [.duplicate(sequence: 1), .duplicate(sequence: 2), .duplicate(sequence: 2)])
         let otherCost = Self.llm("e2", Self.every.replacingOccurrences(of: #""0.012345678""#, with: #""0.012345679""#))
-        guard case .conflict = try fixture.append([otherCost])[0] else {
+        guard case .conflict = try await fixture.append([otherCost])[0] else {
             Issue.record("a provider cost one nano-USD apart was not id_conflict")
             return
         }
-        #expect(try fixture.store.recordCount() == 2)
+        #expect(try await fixture.store.recordCount() == 2)
     }
 
     @Test("a version 2 file: read read-only as it is, with the defaults; a writer adds the columns, rewrites no row, and stores the new fields")
-    func version2File() throws {
+    func version2File() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("ledger.sqlite")
@@ -98,30 +99,30 @@ struct Section11StoreTests {
 
         let reader = try SQLiteLedgerStore(readOnlyPath: path)
         var before: [LedgerRecord] = []
-        try reader.forEachRecord(.all) { before.append($0) }
+        try await reader.forEachRecord(.all) { before.append($0) }
         #expect(before.count == 29)
         for record in before {
             guard case .llm(let call) = record.event.usage else { continue }
             #expect(call.tokens.usesOnlySection2 && call.providerCost == nil, "\(record.event.id)")
         }
         var tiers: [String] = []
-        try reader.forEachLineItem(.all) { tiers.append($0.serviceTier?.rawValue ?? "-") }
+        try await reader.forEachLineItem(.all) { tiers.append($0.serviceTier?.rawValue ?? "-") }
         #expect(tiers.prefix(6) == ["standard", "standard", "standard", "standard", "batch", "batch"] && tiers.last == "-")
-        #expect(try Ledger(store: reader, prices: prices).verify().isSound)
+        #expect(try await Ledger(store: reader, prices: prices).verify().isSound)
         #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "2\n")
 
         let writer = try SQLiteLedgerStore(path: path)
         #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "4\n")
         #expect(try runTool("sqlite3", [path, "SELECT count(*) FROM events WHERE service_tier IS NULL AND reasoning_tokens IS NULL"]) == "29\n")
         var after: [LedgerRecord] = []
-        try writer.forEachRecord(.all) { after.append($0) }
+        try await writer.forEachRecord(.all) { after.append($0) }
         #expect(after == before)
         let ledger = Ledger(store: writer, prices: prices)
         let decoder = EventDecoder(now: Timestamp(rfc3339: "2027-01-01T00:00:00Z")!)
         let event = try decoder.decode(
             Self.llm("new", Self.every).replacingOccurrences(of: #""model":"gpt-4o""#, with: #""model":"gpt-4o-mini""#))
-        #expect(try ledger.append([ledger.candidate(event)]) == [.accepted(sequence: 30)])
-        #expect(try ledger.verify().isSound)
+        #expect(try await ledger.append([ledger.candidate(event)]) == [.accepted(sequence: 30)])
+        #expect(try await ledger.verify().isSound)
         let row = try runTool("sqlite3", [path, "SELECT reasoning_tokens, service_tier, provider_cost_nanos FROM events WHERE seq = 30"])
         #expect(row == "60|flex|12345678\n")
     }

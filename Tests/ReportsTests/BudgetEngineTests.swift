@@ -1,3 +1,4 @@
+import App
 import BudgetEngine
 import CostLedger
 import Pricing
@@ -6,8 +7,8 @@ import Testing
 
 /// A ledger priced by one row (1M input tokens = 2.50 USD), so costs are easy to build by hand.
 struct BudgetFixture {
-    let directory: TemporaryDirectory
-    let store: SQLiteLedgerStore
+    let testLedger: TestLedger
+    let store: any LedgerStore
     let ledger: Ledger
     var counter = 0
 
@@ -15,34 +16,36 @@ struct BudgetFixture {
         llm: [LLMPriceRow(provider: "openai", model: "gpt-4o", effectiveFrom: CivilDate(iso: "2020-01-01")!, input: Decimal6("2.50")!, output: Decimal6("10")!)],
         services: [ServicePriceRow(service: "termene", operation: "company_info", effectiveFrom: CivilDate(iso: "2020-01-01")!, pricePerCall: Decimal6("0.05")!)])
 
-    init() throws {
-        directory = try TemporaryDirectory()
-        store = try SQLiteLedgerStore(path: directory.file("ledger.sqlite"))
+    init(_ kind: StoreKind = .sqlite) async throws {
+        testLedger = try TestLedger(kind)
+        store = try await testLedger.location.openWriter()
         ledger = Ledger(store: store, prices: Self.prices)
     }
 
+    var directory: TemporaryDirectory { testLedger.directory }
+
     /// Appends an LLM event costing exactly `usd` (a multiple of 0.0000025) at `time`.
-    mutating func spend(_ usd: String, at time: String, tenant: String, conversation: String? = nil) throws {
+    mutating func spend(_ usd: String, at time: String, tenant: String, conversation: String? = nil) async throws {
         counter += 1
         let tokens = Money(decimal: usd)!.nanos * 1_000_000 / 2_500_000_000
         let event = UsageEvent(
             id: "e\(counter)", timestamp: Timestamp(rfc3339: time)!, tenantID: tenant, worker: "agent", operation: "chat",
             conversationID: conversation,
             usage: .llm(LLMCall(provider: "openai", model: "gpt-4o", tokens: LLMUsage(inputTokens: tokens, outputTokens: 0))))
-        _ = try ledger.append([ledger.candidate(event)])
+        _ = try await ledger.append([ledger.candidate(event)])
     }
 
-    mutating func apiCall(at time: String, tenant: String) throws {
+    mutating func apiCall(at time: String, tenant: String) async throws {
         counter += 1
         let event = UsageEvent(
             id: "a\(counter)", timestamp: Timestamp(rfc3339: time)!, tenantID: tenant, worker: "enrich", operation: "company_info",
             usage: .api(APICall(service: "termene", status: .success)))
-        _ = try ledger.append([ledger.candidate(event)])
+        _ = try await ledger.append([ledger.candidate(event)])
     }
 
-    func budget(_ tenant: String, asOf: String, policies: [BudgetPolicy]) throws -> TenantBudget {
+    func budget(_ tenant: String, asOf: String, policies: [BudgetPolicy]) async throws -> TenantBudget {
         let engine = BudgetEngine(aggregates: LedgerAggregates(store: store), tenants: TenantDirectory(policies: policies))
-        let snapshot = try engine.budgets(asOf: Timestamp(rfc3339: asOf)!, tenantIDs: [tenant])
+        let snapshot = try await engine.budgets(asOf: Timestamp(rfc3339: asOf)!, tenantIDs: [tenant])
         return try #require(snapshot.tenants.first { $0.tenantID == tenant })
     }
 }
@@ -57,16 +60,16 @@ func policy(_ tenant: String, daily: String, monthly: String, limit: String = "1
 @Suite("Budget engine")
 struct BudgetEngineTests {
     @Test("Europe/Bucharest on the 25-hour day clocks go back (2026-10-25)")
-    func bucharestLongDay() throws {
-        var fixture = try BudgetFixture()
+    func bucharestLongDay() async throws {
+        var fixture = try await BudgetFixture()
         defer { fixture.directory.remove() }
-        try fixture.spend("5.0", at: "2026-09-15T10:00:00Z", tenant: "buc", conversation: "c0")  // September: not this month
-        try fixture.spend("1.0", at: "2026-10-24T20:59:59.999Z", tenant: "buc")  // 23:59:59.999 local on the 24th
-        try fixture.spend("2.0", at: "2026-10-24T21:00:00Z", tenant: "buc", conversation: "c1")  // local midnight (+03:00)
-        try fixture.spend("3.0", at: "2026-10-25T10:00:00Z", tenant: "buc")
-        try fixture.spend("7.0", at: "2026-10-25T12:00:00.001Z", tenant: "buc")  // after as_of
-        try fixture.apiCall(at: "2026-10-25T09:00:00Z", tenant: "buc")
-        let budget = try fixture.budget("buc", asOf: "2026-10-25T12:00:00Z", policies: [policy("buc", daily: "10", monthly: "100", timezone: "Europe/Bucharest")])
+        try await fixture.spend("5.0", at: "2026-09-15T10:00:00Z", tenant: "buc", conversation: "c0")  // September: not this month
+        try await fixture.spend("1.0", at: "2026-10-24T20:59:59.999Z", tenant: "buc")  // 23:59:59.999 local on the 24th
+        try await fixture.spend("2.0", at: "2026-10-24T21:00:00Z", tenant: "buc", conversation: "c1")  // local midnight (+03:00)
+        try await fixture.spend("3.0", at: "2026-10-25T10:00:00Z", tenant: "buc")
+        try await fixture.spend("7.0", at: "2026-10-25T12:00:00.001Z", tenant: "buc")  // after as_of
+        try await fixture.apiCall(at: "2026-10-25T09:00:00Z", tenant: "buc")
+        let budget = try await fixture.budget("buc", asOf: "2026-10-25T12:00:00Z", policies: [policy("buc", daily: "10", monthly: "100", timezone: "Europe/Bucharest")])
 
         // The local day runs from 2026-10-24T21:00Z to 2026-10-25T22:00Z: 25 hours; 15 have elapsed.
         #expect(budget.day.period.length == 25 * 3_600_000)
@@ -85,14 +88,14 @@ struct BudgetEngineTests {
     }
 
     @Test("America/New_York in the first hour of the 23-hour day clocks go forward (2026-03-08)")
-    func newYorkFirstHour() throws {
-        var fixture = try BudgetFixture()
+    func newYorkFirstHour() async throws {
+        var fixture = try await BudgetFixture()
         defer { fixture.directory.remove() }
-        try fixture.spend("2.0", at: "2026-03-08T04:30:00Z", tenant: "nyc")  // exactly as_of - 1 h: outside the last hour
-        try fixture.spend("1.0", at: "2026-03-08T04:45:00Z", tenant: "nyc")  // 23:45 local, the day before
-        try fixture.spend("0.5", at: "2026-03-08T05:10:00Z", tenant: "nyc")
-        try fixture.spend("0.25", at: "2026-03-08T05:30:00Z", tenant: "nyc")  // exactly as_of: inside
-        let budget = try fixture.budget("nyc", asOf: "2026-03-08T05:30:00Z", policies: [policy("nyc", daily: "1", monthly: "10", timezone: "America/New_York")])
+        try await fixture.spend("2.0", at: "2026-03-08T04:30:00Z", tenant: "nyc")  // exactly as_of - 1 h: outside the last hour
+        try await fixture.spend("1.0", at: "2026-03-08T04:45:00Z", tenant: "nyc")  // 23:45 local, the day before
+        try await fixture.spend("0.5", at: "2026-03-08T05:10:00Z", tenant: "nyc")
+        try await fixture.spend("0.25", at: "2026-03-08T05:30:00Z", tenant: "nyc")  // exactly as_of: inside
+        let budget = try await fixture.budget("nyc", asOf: "2026-03-08T05:30:00Z", policies: [policy("nyc", daily: "1", monthly: "10", timezone: "America/New_York")])
 
         #expect(budget.day.period.length == 23 * 3_600_000)
         #expect(budget.day.spend.description == "0.750000000")
@@ -106,12 +109,12 @@ struct BudgetEngineTests {
     }
 
     @Test("at a month boundary both periods restart; statuses follow the thresholds")
-    func monthBoundary() throws {
-        var fixture = try BudgetFixture()
+    func monthBoundary() async throws {
+        var fixture = try await BudgetFixture()
         defer { fixture.directory.remove() }
-        try fixture.spend("1.0", at: "2026-10-31T21:59:59.999Z", tenant: "buc")  // 23:59:59.999 on 31 October, local
-        try fixture.spend("2.0", at: "2026-10-31T22:00:00Z", tenant: "buc")  // local midnight of 1 November (+02:00)
-        let budget = try fixture.budget("buc", asOf: "2026-10-31T22:30:00Z", policies: [policy("buc", daily: "2", monthly: "2.1", timezone: "Europe/Bucharest")])
+        try await fixture.spend("1.0", at: "2026-10-31T21:59:59.999Z", tenant: "buc")  // 23:59:59.999 on 31 October, local
+        try await fixture.spend("2.0", at: "2026-10-31T22:00:00Z", tenant: "buc")  // local midnight of 1 November (+02:00)
+        let budget = try await fixture.budget("buc", asOf: "2026-10-31T22:30:00Z", policies: [policy("buc", daily: "2", monthly: "2.1", timezone: "Europe/Bucharest")])
         #expect(budget.day.spend.description == "2.000000000" && budget.month.spend.description == "2.000000000")
         #expect(budget.day.projected.description == "72.000000000")  // 3 USD in the last hour × 24 h
         #expect(budget.month.projected.description == "2160.000000000")  // × 720 h
@@ -121,18 +124,18 @@ struct BudgetEngineTests {
     }
 
     @Test("a tenant without a row gets the seed's defaults")
-    func defaults() throws {
-        var fixture = try BudgetFixture()
+    func defaults() async throws {
+        var fixture = try await BudgetFixture()
         defer { fixture.directory.remove() }
-        try fixture.spend("70.0", at: "2026-11-20T10:00:00Z", tenant: "other")
-        let budget = try fixture.budget("other", asOf: "2026-11-20T12:00:00Z", policies: [])
+        try await fixture.spend("70.0", at: "2026-11-20T10:00:00Z", tenant: "other")
+        let budget = try await fixture.budget("other", asOf: "2026-11-20T12:00:00Z", policies: [])
         #expect(budget.policy == .defaults(for: "other"))
         #expect(budget.day.status == .warning)  // 70 / 100
         #expect(budget.day.projected.description == "140.000000000")  // 70 × 24 / 12
     }
 
     @Test("a bad tenants file names the file and line")
-    func tenantFileErrors() throws {
+    func tenantFileErrors() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let header = TenantDirectory.columns.joined(separator: ",")
@@ -153,7 +156,7 @@ struct BudgetEngineTests {
     }
 
     @Test("a time zone must be an IANA name: abbreviations and offsets Foundation also reads are refused")
-    func ianaTimeZones() throws {
+    func ianaTimeZones() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let header = TenantDirectory.columns.joined(separator: ",")

@@ -43,7 +43,7 @@ struct Section11ReportTests {
     }
 
     /// The files `report` writes for `asOf` from the ledger at `db`, by name.
-    func report(_ db: String, asOf: String = Self.asOf, into name: String) throws -> [String: String] {
+    func report(_ db: String, asOf: String = Self.asOf, into name: String) async throws -> [String: String] {
         let out = directory.file(name)
         let result = try runCostLedger(["report"] + Self.common(db) + ["--as-of", asOf, "--out", out])
         #expect(result.exitCode == 0, "\(result.stderr)")
@@ -63,9 +63,9 @@ struct Section11ReportTests {
     }
 
     @Test("the cost summary appends the section 11 counts after estimated_requests, 0 where they do not apply")
-    func costSummary() throws {
+    func costSummary() async throws {
         defer { directory.remove() }
-        let files = try report(db, into: "out")
+        let files = try await report(db, into: "out")
         let header =
             "period,tenant_id,kind,provider,model,service,operation,requests,input_tokens,output_tokens,cached_tokens,"
             + "cache_write_tokens,units,cost_usd,estimated_requests,cache_write_1h_tokens,input_audio_tokens,input_image_tokens,"
@@ -105,9 +105,9 @@ struct Section11ReportTests {
     }
 
     @Test("reconciliation: per tenant, provider and model, cost against the provider's figure; a zero provider cost has no ratio")
-    func reconciliation() throws {
+    func reconciliation() async throws {
         defer { directory.remove() }
-        let files = try report(db, into: "out")
+        let files = try await report(db, into: "out")
         // gpt-new: provider-priced, so the two agree. gpt-x of acme: 0.1072 + 0.0028 = 0.11 against
         // 0.05 + 0.01 = 0.06, ratio 1.8333… → 1.833333. claude-x of beta: 0.000003 against 0.000384,
         // 3,000 / 384,000 = 0.0078125 → half to even 0.007812. gpt-x of beta: October's event is out of
@@ -135,21 +135,21 @@ struct Section11ReportTests {
                 """)
 
         // October to its last millisecond: only event 10 (0.002 against 1: ratio 0.002).
-        let october = try report(db, asOf: "2026-10-31T23:59:59.999Z", into: "october")
+        let october = try await report(db, asOf: "2026-10-31T23:59:59.999Z", into: "october")
         #expect(
             october["reconciliation-2026-10-31.csv"]
                 == "tenant_id,provider,model,events,cost_usd,provider_cost_usd,difference_usd,ratio\n"
                 + "beta,openai,gpt-x,1,0.002000000,1.000000000,-0.998000000,0.002000\n")
         // A millisecond earlier, no event carries a provider cost: the header alone, and an empty array.
-        let none = try report(db, asOf: "2026-10-31T23:59:59.998Z", into: "none")
+        let none = try await report(db, asOf: "2026-10-31T23:59:59.998Z", into: "none")
         #expect(none["reconciliation-2026-10-31.csv"] == "tenant_id,provider,model,events,cost_usd,provider_cost_usd,difference_usd,ratio\n")
         #expect(none["reconciliation-2026-10-31.json"] == "[]\n")
     }
 
     @Test("the textfile's reasoning, cache-write, web-search and unknown-model counters, as of as_of")
-    func textfile() throws {
+    func textfile() async throws {
         defer { directory.remove() }
-        let prom = try #require(try report(db, into: "out")["costledger.prom"])
+        let prom = try await #require(try report(db, into: "out")["costledger.prom"])
         let labels = [
             #"tenant_id="acme",provider="anthropic",model="claude-x""#, #"tenant_id="acme",provider="mistral",model="mistral-big""#,
             #"tenant_id="acme",provider="openai",model="gpt-new""#, #"tenant_id="acme",provider="openai",model="gpt-x""#,
@@ -186,7 +186,7 @@ struct Section11ReportTests {
                 ])
 
         // An hour later event 12 counts too (1h +500, searches +1), and no counter went down.
-        let later = try #require(try report(db, asOf: "2026-11-21T07:00:00Z", into: "later")["costledger.prom"])
+        let later = try await #require(try report(db, asOf: "2026-11-21T07:00:00Z", into: "later")["costledger.prom"])
         #expect(later.contains(#"cerniq_etapa3_llm_tokens_cache_write_total{\#(labels[0]),ttl="1h"} 4500"# + "\n"))
         #expect(later.contains(#"cerniq_etapa3_llm_web_searches_total{\#(labels[0])} 5"# + "\n"))
         let families = ["llm_tokens_reasoning_total", "llm_tokens_cache_write_total", "llm_web_searches_total", "costledger_unknown_model_events_total"]
@@ -209,7 +209,7 @@ struct Section11ReportTests {
     }
 
     @Test("a version 3 ledger: readers of its rollups refuse it, naming the fix; a writer rebuilds them, and the report is a fresh ledger's")
-    func version3Ledger() throws {
+    func version3Ledger() async throws {
         defer { directory.remove() }
         let old = directory.file("v3.sqlite")
         try FileManager.default.copyItem(atPath: Self.fixtures + "/ledger-v3.sqlite", toPath: old)
@@ -228,17 +228,17 @@ struct Section11ReportTests {
         #expect(writer.stdout == #"{"accepted":0,"duplicates":0,"rejected":[]}"# + "\n", "\(writer.stderr)")
         #expect(try runTool("sqlite3", [old, "PRAGMA user_version"]) == "4\n")
         #expect(try runCostLedger(["verify"] + Self.common(old)).stdout == "ok 13 events\n")
-        let migrated = try report(old, into: "migrated")
-        #expect(migrated == (try report(db, into: "fresh")))
+        let migrated = try await report(old, into: "migrated")
+        #expect(migrated == (try await report(db, into: "fresh")))
         #expect(migrated.count == 11)
     }
 
     @Test("a version 2 ledger read read-only reports what it reports once a writer has rebuilt its rollups")
-    func version2Ledger() throws {
+    func version2Ledger() async throws {
         defer { directory.remove() }
         let old = directory.file("v2.sqlite")
         try FileManager.default.copyItem(atPath: Self.fixtures + "/ledger-v2.sqlite", toPath: old)
-        func files(_ name: String) throws -> [String: String] {
+        func files(_ name: String) async throws -> [String: String] {
             var common = Self.common(old)
             common[3] = Self.fixtures + "/ledger-v2-pricing"
             let out = directory.file(name)
@@ -249,7 +249,7 @@ struct Section11ReportTests {
                 ($0, try String(contentsOfFile: out + "/" + $0, encoding: .utf8))
             })
         }
-        let readOnly = try files("read-only")
+        let readOnly = try await files("read-only")
         #expect(try runTool("sqlite3", [old, "PRAGMA user_version"]) == "2\n")
         // Before section 11 an LLM event was estimated exactly when only a fallback (or no row) priced it.
         let unknown = Self.family("costledger_unknown_model_events_total", in: try #require(readOnly["costledger.prom"])).dropFirst(2)
@@ -257,6 +257,6 @@ struct Section11ReportTests {
         #expect(!unknown.isEmpty && unknown.map { $0.replacingOccurrences(of: "unknown_model", with: "estimated") } == Array(estimated))
         _ = try runCostLedger(["ingest", "--db", old, "--pricing", Self.fixtures + "/ledger-v2-pricing", "-"], stdin: "")
         #expect(try runTool("sqlite3", [old, "PRAGMA user_version"]) == "4\n")
-        #expect(try files("migrated") == readOnly)
+        #expect(try await files("migrated") == readOnly)
     }
 }

@@ -9,15 +9,16 @@ import Testing
 
 /// A server over a fresh ledger, with one token of each kind.
 struct ServerFixture {
-    let directory: TemporaryDirectory
+    let testLedger: TestLedger
     let configuration: ServerConfiguration
     let ingest: String
     let acmeIngest: String
     let finance: String
     let acmeFinance: String
 
-    init(maxBodyBytes: Int = 8 << 20, unknownModels: UnknownModelPolicy = .estimate) throws {
-        directory = try TemporaryDirectory()
+    init(_ kind: StoreKind = .sqlite, maxBodyBytes: Int = 8 << 20, unknownModels: UnknownModelPolicy = .estimate) throws {
+        testLedger = try TestLedger(kind)
+        let directory = testLedger.directory
         var rows: [String] = []
         func issue(_ name: String, _ role: Role, _ tenants: Set<String>?) -> String {
             let (token, row) = TokenRegistry.issue(name: name, role: role, tenants: tenants)
@@ -30,15 +31,17 @@ struct ServerFixture {
         acmeFinance = issue("acme-finance", .finance, ["acme"])
         let tokens = try directory.write("tokens.csv", "token_sha256,name,role,tenants\n" + rows.joined(separator: "\n") + "\n")
         var configuration = ServerConfiguration(
-            databasePath: directory.file("ledger.sqlite"), pricingDirectory: Repository.pricing,
+            location: testLedger.location, pricingDirectory: Repository.pricing,
             tenantsPath: Repository.root + "/config/tenants.csv", tokensPath: tokens)
         configuration.maxBodyBytes = maxBodyBytes
         configuration.unknownModels = unknownModels
         self.configuration = configuration
     }
 
-    func application() throws -> some ApplicationProtocol {
-        try buildServer(configuration, logger: Logger(label: "test")).application
+    var directory: TemporaryDirectory { testLedger.directory }
+
+    func application() async throws -> some ApplicationProtocol {
+        try await buildServer(configuration, logger: Logger(label: "test")).application
     }
 
     static func event(_ id: String, tenant: String = "acme", input: Int = 1000) -> String {
@@ -84,7 +87,7 @@ struct ServerRoutesTests {
             #expect(linesResult["accepted"] as? Int == 2)
             #expect((linesResult["rejected"] as? [[String: Any]])?.first?["error"] as? String == "invalid_json")
         }
-        let count = try runTool("sqlite3", [fixture.configuration.databasePath, "SELECT count(*) FROM events"])
+        let count = try fixture.testLedger.query("SELECT count(*) FROM events")
         #expect(count == "4\n")
     }
 
@@ -111,7 +114,7 @@ struct ServerRoutesTests {
             #expect(live.status == .ok && String(buffer: live.body) == #"{"status":"alive"}"#)
             #expect(try await client.execute(uri: "/health/ready", method: .get).status == .ok)
             // Nothing of the refused requests was stored.
-            #expect(try runTool("sqlite3", [fixture.configuration.databasePath, "SELECT count(*) FROM events"]) == "0\n")
+            #expect(try fixture.testLedger.query("SELECT count(*) FROM events") == "0\n")
         }
     }
 
@@ -185,9 +188,8 @@ struct ServerRoutesTests {
                 #expect(duplicates == clients * requests / 4)
             }
         }
-        let path = fixture.configuration.databasePath
-        #expect(try runTool("sqlite3", [path, "SELECT count(*), count(DISTINCT id), sum(cost_nanos) FROM events"]) == "480|480|1680000000\n")
-        let verify = try runCostLedger(["verify", "--db", path, "--pricing", Repository.pricing])
+        #expect(try fixture.testLedger.query("SELECT count(*), count(DISTINCT id), sum(cost_nanos) FROM events") == "480|480|1680000000\n")
+        let verify = try runCostLedger(["verify", "--db", fixture.testLedger.dbArgument, "--pricing", Repository.pricing])
         #expect(verify.stdout == "ok 480 events\n")
     }
 }

@@ -53,7 +53,7 @@ struct TracesRouteTests {
                 #expect(metrics.contains("costledger_server_spans_total{outcome=\"\(outcome)\"} \(count)\n"), "\(outcome)")
             }
         }
-        let rows = try runTool("sqlite3", [fixture.configuration.databasePath, "SELECT id, tenant_id FROM events ORDER BY seq"])
+        let rows = try fixture.testLedger.query("SELECT id, tenant_id FROM events ORDER BY seq")
         #expect(rows == "otel-0102030405060708090a0b0c0d0e0f10-0101010101010101|acme\notel-0102030405060708090a0b0c0d0e0f10-0404040404040404|acme\n")
     }
 

@@ -64,7 +64,7 @@ public struct NDJSONIngest {
     public func run(
         _ sources: [IngestSource], into ledger: Ledger, onRejected: (IngestRejection) -> Void,
         onProgress: (IngestTotals) -> Void = { _ in }
-    ) throws -> IngestTotals {
+    ) async throws -> IngestTotals {
         let queue = BoundedQueue<Chunk>(capacity: queuedChunks)
         let pricer = ledger.pricer
         let parser = Thread { [chunkLines, clock] in
@@ -81,7 +81,7 @@ public struct NDJSONIngest {
             case .parsed(let value): parsed = value
             case .failed(let error): throw error
             }
-            var outcomes = try ledger.append(parsed.batch).makeIterator()
+            var outcomes = try await ledger.append(parsed.batch).makeIterator()
             for line in parsed.lines {
                 totals.lines += 1
                 var rejection = line.rejection

@@ -20,21 +20,21 @@ public struct LedgerAggregates {
     static let beginningOfTime = CivilDate(year: 1, month: 1, day: 1)!.startMillis
 
     /// Usage by ``UsageKey`` of the events with `from <= timestamp < to` (all since the beginning when `from` is nil).
-    public func usage(from: Int64? = nil, to: Int64) throws -> [UsageKey: UsageTotals] {
+    public func usage(from: Int64? = nil, to: Int64) async throws -> [UsageKey: UsageTotals] {
         let parts = Self.split(from ?? Self.beginningOfTime, to, unit: CivilDate.millisPerDay)
-        var totals = try dailyCache.usage(days: parts.units, from: store)
+        var totals = try await dailyCache.usage(days: parts.units, from: store)
         for edge in [parts.head, parts.tail] {
-            for (key, value) in try rawDelta(edge, Self.dayEdge).daily { totals[key.usage, default: UsageTotals()].add(value) }
+            for (key, value) in try await rawDelta(edge, Self.dayEdge).daily { totals[key.usage, default: UsageTotals()].add(value) }
         }
         return totals
     }
 
     /// Usage per UTC day (days since the epoch) of the events with `from <= timestamp < to`.
-    public func usageByDay(from: Int64, to: Int64) throws -> [Int64: [UsageKey: UsageTotals]] {
+    public func usageByDay(from: Int64, to: Int64) async throws -> [Int64: [UsageKey: UsageTotals]] {
         let parts = Self.split(from, to, unit: CivilDate.millisPerDay)
-        var days = try dailyCache.usageByDay(days: parts.units, from: store)
+        var days = try await dailyCache.usageByDay(days: parts.units, from: store)
         for edge in [parts.head, parts.tail] {
-            for (key, value) in try rawDelta(edge, Self.dayEdge).daily { days[key.day, default: [:]][key.usage, default: UsageTotals()].add(value) }
+            for (key, value) in try await rawDelta(edge, Self.dayEdge).daily { days[key.day, default: [:]][key.usage, default: UsageTotals()].add(value) }
         }
         return days
     }
@@ -42,7 +42,7 @@ public struct LedgerAggregates {
     /// Per tenant and model, the 5-minute windows in which a prompt fingerprint was sent more than
     /// once, for the events in `[from, to)` (the ragged edge windows from the raw events). Summed
     /// while streaming, so memory holds one entry per model, not one per window.
-    public func promptCacheRepeats(from: Int64, to: Int64) throws -> [PromptCacheModel: PromptCacheRepeats] {
+    public func promptCacheRepeats(from: Int64, to: Int64) async throws -> [PromptCacheModel: PromptCacheRepeats] {
         var repeats: [PromptCacheModel: PromptCacheRepeats] = [:]
         func add(_ key: PromptCacheKey, _ window: PromptCacheTotals) {
             let model = PromptCacheModel(tenantID: key.tenantID, provider: key.provider, model: key.model)
@@ -53,26 +53,27 @@ public struct LedgerAggregates {
             repeats[model] = entry
         }
         let parts = Self.split(from, to, unit: RollupDelta.promptCacheMillis)
-        try store.forEachPromptCacheRollup(buckets: parts.units, minimumRequests: 2) { key, window in add(key, window) }
+        try await store.forEachPromptCacheRollup(buckets: parts.units, minimumRequests: 2) { key, window in add(key, window) }
         for edge in [parts.head, parts.tail] {
-            for (key, window) in try rawDelta(edge, .promptCache).promptCache where window.requests >= 2 { add(key, window) }
+            for (key, window) in try await rawDelta(edge, .promptCache).promptCache where window.requests >= 2 { add(key, window) }
         }
         return repeats
     }
 
     /// Successful API calls with a `request_key` of the events with `from <= timestamp < to`, for
     /// the keys asked at least `minimumRequests` times there.
-    public func requestKeys(from: Int64, to: Int64, minimumRequests: Int64 = 1) throws -> [RequestKeyKey: SpendTotals] {
+    public func requestKeys(from: Int64, to: Int64, minimumRequests: Int64 = 1) async throws -> [RequestKeyKey: SpendTotals] {
         var totals: [RequestKeyKey: SpendTotals] = [:]
         let parts = Self.split(from, to, unit: CivilDate.millisPerDay)
-        try store.forEachRequestKeyTotal(days: parts.units, minimumRequests: minimumRequests) { key, value in totals[key] = value }
+        try await store.forEachRequestKeyTotal(days: parts.units, minimumRequests: minimumRequests) { key, value in totals[key] = value }
         var edges: [RequestKeyKey: SpendTotals] = [:]
         for edge in [parts.head, parts.tail] {
-            for (key, value) in try rawDelta(edge, Self.dayEdge).requestKeys { edges[key.key, default: SpendTotals()].add(value) }
+            for (key, value) in try await rawDelta(edge, Self.dayEdge).requestKeys { edges[key.key, default: SpendTotals()].add(value) }
         }
         // A key the whole days saw too rarely may still reach the minimum with its edge calls.
         for (key, value) in edges {
-            var sum = try totals[key] ?? store.requestKeyTotal(key, days: parts.units)
+            var sum: SpendTotals
+            if let whole = totals[key] { sum = whole } else { sum = try await store.requestKeyTotal(key, days: parts.units) }
             sum.add(value)
             totals[key] = sum
         }
@@ -80,31 +81,31 @@ public struct LedgerAggregates {
     }
 
     /// Spend by ``SpendKey`` of the events with `from <= timestamp < to`.
-    public func spend(from: Int64, to: Int64) throws -> [SpendKey: SpendTotals] {
+    public func spend(from: Int64, to: Int64) async throws -> [SpendKey: SpendTotals] {
         var totals: [SpendKey: SpendTotals] = [:]
         let days = Self.split(from, to, unit: CivilDate.millisPerDay)
-        for (key, value) in try dailyCache.usage(days: days.units, from: store) {
+        for (key, value) in try await dailyCache.usage(days: days.units, from: store) {
             totals[SpendKey(key), default: SpendTotals()].add(SpendTotals(requests: value.requests, cost: value.cost))
         }
         for edge in [days.head, days.tail] where !edge.isEmpty {
             let quarters = Self.split(edge.lowerBound, edge.upperBound, unit: RollupDelta.quarterHourMillis)
-            try store.forEachQuarterHourRollup(buckets: quarters.units) { _, key, value in totals[key, default: SpendTotals()].add(value) }
+            try await store.forEachQuarterHourRollup(buckets: quarters.units) { _, key, value in totals[key, default: SpendTotals()].add(value) }
             for raw in [quarters.head, quarters.tail] {
-                for (key, value) in try rawDelta(raw, .quarterHours).quarterHours { totals[key.spend, default: SpendTotals()].add(value) }
+                for (key, value) in try await rawDelta(raw, .quarterHours).quarterHours { totals[key.spend, default: SpendTotals()].add(value) }
             }
         }
         return totals
     }
 
     /// The LLM cost of every conversation from its events before `to`, and when it was last active.
-    public func conversations(to: Int64) throws -> [ConversationKey: ConversationActivity] {
+    public func conversations(to: Int64) async throws -> [ConversationKey: ConversationActivity] {
         var activity: [ConversationKey: ConversationActivity] = [:]
         let cutoff = floorDivide(to, RollupDelta.quarterHourMillis)
-        try store.forEachConversation(before: cutoff) { key, bucket, value in
+        try await store.forEachConversation(before: cutoff) { key, bucket, value in
             activity[key, default: ConversationActivity()].add(value, at: bucket * RollupDelta.quarterHourMillis)
         }
         let tail = Timestamp(millis: cutoff * RollupDelta.quarterHourMillis)
-        try store.forEachRecord(RecordQuery(from: tail, to: Timestamp(millis: to), order: .timestamp)) {
+        try await store.forEachRecord(RecordQuery(from: tail, to: Timestamp(millis: to), order: .timestamp)) {
             record in
             guard case .llm = record.event.usage, let conversationID = record.event.conversationID else { return }
             let key = ConversationKey(tenantID: record.event.tenantID, conversationID: conversationID)
@@ -116,12 +117,12 @@ public struct LedgerAggregates {
 
     /// The tokens-per-request histogram of the LLM requests before `to`: per label set, the count
     /// and token sum of each bucket (not cumulative; the last bucket is +Inf).
-    public func tokenHistogram(to: Int64) throws -> [HistogramKey: [TokenCount]] {
+    public func tokenHistogram(to: Int64) async throws -> [HistogramKey: [TokenCount]] {
         var histogram: [HistogramKey: [TokenCount]] = [:]
         let empty = [TokenCount](repeating: TokenCount(), count: RollupDelta.tokenBuckets.count + 1)
         let parts = Self.split(Self.beginningOfTime, to, unit: CivilDate.millisPerDay)
-        try store.forEachHistogramRollup(days: parts.units) { _, key, index, value in histogram[key, default: empty][index].add(value) }
-        for (key, value) in try rawDelta(parts.tail, Self.dayEdge).tokenHistogram {
+        try await store.forEachHistogramRollup(days: parts.units) { _, key, index, value in histogram[key, default: empty][index].add(value) }
+        for (key, value) in try await rawDelta(parts.tail, Self.dayEdge).tokenHistogram {
             histogram[key.labels, default: empty][key.bucketIndex].add(value)
         }
         return histogram
@@ -131,13 +132,13 @@ public struct LedgerAggregates {
     static let dayEdge: RollupDelta.Kinds = [.daily, .requestKeys, .tokenHistogram]
 
     /// The `kinds` of rollups of the raw events in `range`.
-    private func rawDelta(_ range: Range<Int64>, _ kinds: RollupDelta.Kinds) throws -> RollupDelta {
+    private func rawDelta(_ range: Range<Int64>, _ kinds: RollupDelta.Kinds) async throws -> RollupDelta {
         var delta = RollupDelta(kinds: kinds)
         guard !range.isEmpty else { return delta }
         let key = RawDeltaCache.Key(range: range, kinds: kinds)
         if let cached = rawCache.deltas[key] { return cached }
         defer { rawCache.deltas[key] = delta }
-        try store.forEachRecord(RecordQuery(from: Timestamp(millis: range.lowerBound), to: Timestamp(millis: range.upperBound), order: .timestamp)) {
+        try await store.forEachRecord(RecordQuery(from: Timestamp(millis: range.lowerBound), to: Timestamp(millis: range.upperBound), order: .timestamp)) {
             delta.add($0)
         }
         return delta

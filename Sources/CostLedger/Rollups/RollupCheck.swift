@@ -8,56 +8,68 @@ import Pricing
 /// days still open, not the whole ledger's rollups.
 struct RollupCheck {
     private let store: any LedgerStore
-    private let keys: [Int64: UsageKey]
     /// Events per UTC day as the stored daily rollup counts them, for the days not compared yet.
     private var expected: [Int64: Int64] = [:]
     /// Days with events seen and not compared yet.
     private var open: [Int64: (seen: Int64, rebuilt: RollupDelta)] = [:]
+    /// Days whose events have all been seen, waiting for ``compareCompletedDays()``.
+    private var completed: [(day: Int64, rebuilt: RollupDelta)] = []
     /// The first difference found.
     private(set) var mismatch: String?
 
     private static let kinds: RollupDelta.Kinds = [.daily, .quarterHours]
     private static let quarterHoursPerDay = CivilDate.millisPerDay / RollupDelta.quarterHourMillis
 
-    init(store: any LedgerStore) throws {
+    private init(store: any LedgerStore, expected: [Int64: Int64]) {
         self.store = store
-        keys = try store.usageKeys()
-        var expected: [Int64: Int64] = [:]
-        try store.forEachDailyRollup(days: Int64.min / 4..<Int64.max / 4) { day, _, totals in expected[day, default: 0] += totals.requests }
         self.expected = expected
     }
 
-    mutating func add(_ record: LedgerRecord) throws {
+    /// Reads how many events the stored daily rollup counts per day.
+    static func load(from store: any LedgerStore) async throws -> RollupCheck {
+        var expected: [Int64: Int64] = [:]
+        try await store.forEachDailyRollup(days: Int64.min / 4..<Int64.max / 4) { day, _, totals in expected[day, default: 0] += totals.requests }
+        return RollupCheck(store: store, expected: expected)
+    }
+
+    mutating func add(_ record: LedgerRecord) {
         let day = floorDivide(record.event.timestamp.millis, CivilDate.millisPerDay)
         var entry = open.removeValue(forKey: day) ?? (0, RollupDelta(kinds: Self.kinds))
         entry.seen += 1
         entry.rebuilt.add(record)
         if entry.seen == expected[day] {
             expected[day] = nil
-            try compare(day, entry.rebuilt)
+            completed.append((day, entry.rebuilt))
         } else {
             open[day] = entry
         }
     }
 
+    /// Compares the days whose events have all been seen, and drops their sums.
+    mutating func compareCompletedDays() async throws {
+        let days = completed
+        completed = []
+        for (day, rebuilt) in days { try await compare(day, rebuilt) }
+    }
+
     /// Compares what is left: days whose events never matched their stored count, and days the
     /// rollup has without any event. The first difference, or nil.
-    mutating func finish() throws -> String? {
+    mutating func finish() async throws -> String? {
+        try await compareCompletedDays()
         for day in Set(open.keys).union(expected.keys).sorted() where mismatch == nil {
-            try compare(day, open[day]?.rebuilt ?? RollupDelta(kinds: Self.kinds))
+            try await compare(day, open[day]?.rebuilt ?? RollupDelta(kinds: Self.kinds))
         }
         open = [:]
         return mismatch
     }
 
-    private mutating func compare(_ day: Int64, _ rebuilt: RollupDelta) throws {
+    private mutating func compare(_ day: Int64, _ rebuilt: RollupDelta) async throws {
         guard mismatch == nil else { return }
         var stored = RollupDelta(kinds: Self.kinds)
-        try store.forEachDailyRollup(days: day..<day + 1) { day, number, totals in
-            guard let key = keys[number] else { throw LedgerError(.corruptRow, "rollup_daily names usage key \(number), which does not exist") }
+        try await store.forEachDailyRollup(days: day..<day + 1) { day, key, totals in
             stored.daily[RollupDelta.DayKey(day: day, usage: key), default: UsageTotals()].add(totals)
         }
-        try store.forEachQuarterHourRollup(buckets: day * Self.quarterHoursPerDay..<(day + 1) * Self.quarterHoursPerDay) { bucket, key, totals in
+        try await store.forEachQuarterHourRollup(buckets: day * Self.quarterHoursPerDay..<(day + 1) * Self.quarterHoursPerDay) { bucket, key, totals in
             stored.quarterHours[RollupDelta.QuarterHourKey(bucket: bucket, spend: key), default: SpendTotals()].add(totals)
         }
         if let key = Set(stored.daily.keys).union(rebuilt.daily.keys).sorted(by: { $0.usage < $1.usage })

@@ -72,7 +72,7 @@ public struct UsageTotals: Sendable, Hashable {
     }
 
     /// The sums as the daily rollup stores them, in the order of ``SQLiteSchema/dailySums``.
-    var rollupColumns: [Int64] {
+    package var rollupColumns: [Int64] {
         let more = section11
         return [
             requests, inputTokens, outputTokens, cachedTokens, cacheWriteTokens, units, cost.nanos, estimatedRequests, unpricedRequests,
@@ -83,7 +83,7 @@ public struct UsageTotals: Sendable, Hashable {
     }
 
     /// The totals of a daily rollup row whose ``SQLiteSchema/dailySums`` columns `column(i)` reads.
-    init(rollupColumn column: (Int32) -> Int64) {
+    package init(rollupColumn column: (Int32) -> Int64) {
         requests = column(0)
         inputTokens = column(1)
         outputTokens = column(2)

@@ -1,77 +1,92 @@
-/// Where the ledger lives. SQLite implements it today; a PostgreSQL store can follow without
-/// touching the modules above, since the ledger's rules (pricing, chain, idempotency) live in
-/// ``Ledger`` and stores only keep rows.
-public protocol LedgerStore: AnyObject {
-    /// Runs `body` in one write transaction, exclusive against other writers; commits when it
-    /// returns and rolls back when it throws.
-    func write<Result>(_ body: (any LedgerWriteTransaction) throws -> Result) throws -> Result
+/// Where the ledger lives: one protocol that both engines implement, SQLite (embedded,
+/// synchronous underneath) and PostgreSQL (asynchronous, over the network).
+///
+/// Stores only keep rows and answer the queries named here; the ledger's rules (pricing, the
+/// chain, idempotency, quota order) live in ``Ledger``. Nothing here exposes an engine's types,
+/// row pointers or numbering: every value crossing it is a plain `Sendable` value.
+///
+/// Streaming methods hand rows to a synchronous `body`, in order, while the rows are read; `body`
+/// must not call the same store (a store may serve one call at a time).
+public protocol LedgerStore: Sendable {
+    /// Runs `body` in one write transaction, exclusive against every other writer of the ledger
+    /// (another connection, process or host); commits when it returns and rolls back when it throws.
+    func write<Result: Sendable>(_ body: (any LedgerWriteTransaction) async throws -> Result) async throws -> Result
 
-    /// Streams the records that match `query` to `body`, in sequence order.
-    func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws
+    /// Streams the records that match `query` to `body`, in the query's order.
+    func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) async throws
 
     /// The sequence numbers the events of `query`'s time range lie between; nil when it holds none.
-    func sequenceRange(_ query: RecordQuery) throws -> ClosedRange<Int64>?
+    func sequenceRange(_ query: RecordQuery) async throws -> ClosedRange<Int64>?
 
-    /// Streams the records that match `query` as finance line items, read in place (see ``LineItem``).
-    func forEachLineItem(_ query: RecordQuery, _ body: (LineItem) throws -> Void) throws
+    /// Streams the records that match `query` as finance line items (see ``LineItem``).
+    func forEachLineItem(_ query: RecordQuery, _ body: (LineItem) throws -> Void) async throws
 
     /// The number of stored events.
-    func recordCount() throws -> Int64
+    func recordCount() async throws -> Int64
 
     /// The record with the highest sequence number among those with `timestamp <= asOf` (the
     /// last one a report for `asOf` counts); nil when there is none.
-    func head(asOf: Timestamp) throws -> LedgerHead?
+    func head(asOf: Timestamp) async throws -> LedgerHead?
 
     /// The stored hash of record `sequence`; nil when the ledger holds no such record.
-    func hash(atSequence sequence: Int64) throws -> ChainHash?
-
-    /// Every usage key of the daily rollup, by the number the store gave it. Numbers are never
-    /// reused, so a caller may keep them for the life of the ledger.
-    func usageKeys() throws -> [Int64: UsageKey]
+    func hash(atSequence sequence: Int64) async throws -> ChainHash?
 
     /// Streams the daily usage rollup of UTC days in `days` (days since the epoch): one row per
-    /// day and usage key, the key given by its number (see ``usageKeys()``).
-    func forEachDailyRollup(days: Range<Int64>, _ body: (_ day: Int64, _ key: Int64, UsageTotals) throws -> Void) throws
+    /// day and usage key, the rows of one day together.
+    func forEachDailyRollup(days: Range<Int64>, _ body: (_ day: Int64, UsageKey, UsageTotals) throws -> Void) async throws
 
     /// Streams the quarter-hour spend rollup of `buckets` (milliseconds / 900,000).
-    func forEachQuarterHourRollup(buckets: Range<Int64>, _ body: (_ bucket: Int64, SpendKey, SpendTotals) throws -> Void) throws
+    func forEachQuarterHourRollup(buckets: Range<Int64>, _ body: (_ bucket: Int64, SpendKey, SpendTotals) throws -> Void) async throws
 
     /// Streams each conversation's LLM cost over the quarter hours before `bucket` (milliseconds /
     /// 900,000), with the latest of those quarter hours that had events.
-    func forEachConversation(before bucket: Int64, _ body: (ConversationKey, _ lastBucket: Int64, SpendTotals) throws -> Void) throws
+    func forEachConversation(before bucket: Int64, _ body: (ConversationKey, _ lastBucket: Int64, SpendTotals) throws -> Void) async throws
 
     /// Streams the prompt-cache rollup of 5-minute `buckets` (milliseconds / 300,000), only the
     /// windows with at least `minimumRequests` requests.
     func forEachPromptCacheRollup(
         buckets: Range<Int64>, minimumRequests: Int64, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void
-    ) throws
+    ) async throws
 
     /// Streams each request key's calls summed over UTC `days`, for the keys with at least
     /// `minimumRequests` of them there.
-    func forEachRequestKeyTotal(days: Range<Int64>, minimumRequests: Int64, _ body: (RequestKeyKey, SpendTotals) throws -> Void) throws
+    func forEachRequestKeyTotal(
+        days: Range<Int64>, minimumRequests: Int64, _ body: (RequestKeyKey, SpendTotals) throws -> Void
+    ) async throws
 
     /// One request key's calls summed over UTC `days`.
-    func requestKeyTotal(_ key: RequestKeyKey, days: Range<Int64>) throws -> SpendTotals
+    func requestKeyTotal(_ key: RequestKeyKey, days: Range<Int64>) async throws -> SpendTotals
 
     /// Streams the tokens-per-request histogram rollup of UTC `days`.
     func forEachHistogramRollup(
         days: Range<Int64>, _ body: (_ day: Int64, HistogramKey, _ bucketIndex: Int, TokenCount) throws -> Void
-    ) throws
+    ) async throws
+
+    /// Whether a write could commit now: the store was opened to write and its file or database
+    /// accepts writes (readiness).
+    func isWritable() async -> Bool
+
+    /// Ends the use of the store: its connection closes (a reader's snapshot ends with it).
+    /// Nothing may be called after it.
+    func close() async
 }
 
-/// The operations of a write transaction.
+/// The operations of a write transaction. They see the ledger as this transaction leaves it, and
+/// no other writer changes it until the transaction ends.
 public protocol LedgerWriteTransaction {
     /// The last record's sequence number and hash (0 and ``ChainHash/genesis`` when empty).
-    func tail() throws -> (sequence: Int64, hash: ChainHash)
-    /// Appends `record`; false, with nothing written, when its event id is already stored.
-    func insertIfNew(_ record: LedgerRecord) throws -> Bool
-    /// The stored record of an event id.
-    func record(id: String) throws -> LedgerRecord?
-    /// Successful calls counted so far in a free-quota pool.
-    func quotaUsed(_ pool: QuotaPool) throws -> Int64
-    func setQuotaUsed(_ pool: QuotaPool, to used: Int64) throws
+    func tail() async throws -> (sequence: Int64, hash: ChainHash)
+    /// The stored records of those of `ids` that are stored, by id.
+    func storedRecords(ids: [String]) async throws -> [String: LedgerRecord]
+    /// Appends `records`, in sequence order; their ids are not stored (the caller checked, in this
+    /// transaction).
+    func append(_ records: [LedgerRecord]) async throws
+    /// Successful calls counted so far in each of `pools` (0 for a pool never drawn on).
+    func quotaUsed(_ pools: Set<QuotaPool>) async throws -> [QuotaPool: Int64]
+    /// Sets the successful calls counted in pools.
+    func setQuotaUsed(_ counts: [QuotaPool: Int64]) async throws
     /// Adds the rollups of the records appended in this transaction.
-    func addRollups(_ delta: RollupDelta) throws
+    func addRollups(_ delta: RollupDelta) async throws
 }
 
 /// Which records to read.

@@ -1,19 +1,33 @@
 /// Where a ledger is kept, as `--db` or `$COSTLEDGER_DB` name it.
-public enum StoreLocation: Sendable, Hashable {
+public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// A SQLite file: the embedded default.
     case sqlite(path: String)
+    /// A PostgreSQL database, by its `postgres://` or `postgresql://` URL (libpq's form).
+    case postgres(url: String)
 
-    /// Reads a `--db` value: `scheme://…` must name a store this build can open; anything else
-    /// is the path of a SQLite file.
+    /// Reads a `--db` value: a `postgres://` or `postgresql://` URL, or another `scheme://…`,
+    /// which names no store this build can open; anything else is the path of a SQLite file.
     /// - Throws: ``LedgerError`` `location` for a URL of another scheme (it would otherwise be
     ///   taken for a file in a directory named `scheme:`).
     public init(_ value: String) throws(LedgerError) {
         if let scheme = Self.scheme(of: value) {
+            if ["postgres", "postgresql"].contains(scheme.lowercased()) {
+                self = .postgres(url: value)
+                return
+            }
             throw LedgerError(
                 .location,
-                "--db \(Self.redacted(value)): '\(scheme)://' names no store this build can open; give the path of a SQLite file")
+                "--db \(Self.redacted(value)): '\(scheme)://' names no store this build can open; give the path of a SQLite file or a postgres:// URL")
         }
         self = .sqlite(path: value)
+    }
+
+    /// The location as a message may name it: the path, or the URL without its password.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url): Self.redacted(url)
+        }
     }
 
     /// The scheme of a `scheme://…` value (RFC 3986: a letter, then letters, digits, `+`, `-` or `.`).
@@ -29,26 +43,10 @@ public enum StoreLocation: Sendable, Hashable {
     }
 
     /// The value without a password (`user:secret@host` → `user:***@host`), for messages.
-    static func redacted(_ value: String) -> String {
+    public static func redacted(_ value: String) -> String {
         guard let scheme = value.firstRange(of: "://"), let at = value[scheme.upperBound...].firstIndex(of: "@"),
             let colon = value[scheme.upperBound..<at].firstIndex(of: ":")
         else { return value }
         return String(value[..<value.index(after: colon)]) + "***" + String(value[at...])
-    }
-}
-
-extension StoreLocation {
-    /// Opens the ledger to write; a missing SQLite file is created (its directory is not).
-    public func openWriter(pageCacheMiB: Int = 64) throws(LedgerError) -> any LedgerStore {
-        switch self {
-        case .sqlite(let path): try SQLiteLedgerStore(path: path, pageCacheMiB: pageCacheMiB)
-        }
-    }
-
-    /// Opens the ledger read-only: a reader never takes the writer's lock, and a read-only copy can be read.
-    public func openReader() throws(LedgerError) -> any LedgerStore {
-        switch self {
-        case .sqlite(let path): try SQLiteLedgerStore(readOnlyPath: path)
-        }
     }
 }

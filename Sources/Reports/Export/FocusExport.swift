@@ -39,13 +39,13 @@ public struct FocusExport {
     ///
     /// - Throws: ``FocusExportError`` when the price table does not reproduce a stored cost,
     ///   `LedgerError` from the store, `OutputError` from `output`.
-    public func write(from store: any LedgerStore, to output: OutputFile) throws -> Int {
+    public func write(from store: any LedgerStore, to output: OutputFile) async throws -> Int {
         var writer = CSVWriter(reservingCapacity: 80 * 1024)
         writer.writeRecord(Self.columns)
         let charges = FocusCharges(prices: prices)
         var current: FocusHour?
         var rows = 0
-        try store.forEachRecord(query) { record in
+        try await store.forEachRecord(query) { record in
             let hour = floorDivide(record.event.timestamp.millis, FocusHour.millisPerHour)
             if let open = current, open.hour != hour {
                 guard hour > open.hour else {

@@ -34,22 +34,22 @@ public struct LedgerExport {
 
 
     /// Streams the export to `output` and returns the number of rows written.
-    /// - Parameter openReader: opens other connections to the same ledger. When given, a large
-    ///   csv export is formatted by two threads, alternate chunks of sequence numbers each, and
-    ///   still written in ledger order.
+    /// - Parameter openReader: opens other readers of the same ledger. When given, a large csv
+    ///   export is formatted by two child tasks, each on its own reader, alternate chunks of
+    ///   sequence numbers each, and still written in ledger order.
     public func write(
-        from store: any LedgerStore, openReader: (@Sendable () throws -> any LedgerStore)? = nil, to output: OutputFile
-    ) throws -> Int {
+        from store: any LedgerStore, openReader: (@Sendable () async throws -> any LedgerStore)? = nil, to output: OutputFile
+    ) async throws -> Int {
         switch format {
         case .csv:
             var header = CSVWriter()
             header.writeRecord(Self.columns)
             try output.write(header.bytes)
-            guard let openReader, let range = try store.sequenceRange(query), range.count > 2 * Int(chunkSequences) else {
+            guard let openReader, let range = try await store.sequenceRange(query), range.count > 2 * Int(chunkSequences) else {
                 var rows = 0
                 var buffer: [UInt8] = []
                 buffer.reserveCapacity(128 * 1024)
-                try store.forEachLineItem(query) { item in
+                try await store.forEachLineItem(query) { item in
                     Self.appendCSV(of: item, to: &buffer)
                     rows += 1
                     if buffer.count >= 64 * 1024 {
@@ -60,11 +60,19 @@ public struct LedgerExport {
                 try output.write(buffer)
                 return rows
             }
-            return try writeCSVInTwoThreads(range, openReader: openReader, to: output)
+            let readers = [try await openReader(), try await openReader()]
+            do {
+                let rows = try await writeCSVInParallel(range, readers: readers, to: output)
+                for reader in readers { await reader.close() }
+                return rows
+            } catch {
+                for reader in readers { await reader.close() }
+                throw error
+            }
         case .json:
             var rows = 0
             try output.write("[")
-            try store.forEachRecord(query) { record in
+            try await store.forEachRecord(query) { record in
                 var object: [UInt8] = rows == 0 ? [] : [UInt8(ascii: ",")]
                 Self.appendJSON(of: record, to: &object)
                 try output.write(object)
@@ -75,37 +83,35 @@ public struct LedgerExport {
         }
     }
 
-    /// Two threads, each on its own connection, format alternate chunks of `range` (even, odd)
-    /// while this one writes them in order; a queue of two per thread keeps memory bounded.
-    private func writeCSVInTwoThreads(
-        _ range: ClosedRange<Int64>, openReader: @escaping @Sendable () throws -> any LedgerStore, to output: OutputFile
-    ) throws -> Int {
+    /// Child tasks format the chunks of `range`, alternating between `readers`, while this task
+    /// writes them in order; at most two chunks per reader are formatted ahead, so memory stays bounded.
+    private func writeCSVInParallel(_ range: ClosedRange<Int64>, readers: [any LedgerStore], to output: OutputFile) async throws -> Int {
         let chunks = stride(from: range.lowerBound, through: range.upperBound, by: Int(chunkSequences)).map {
             $0...min($0 + chunkSequences - 1, range.upperBound)
         }
         let query = query
-        let queues = (0..<2).map { _ in BoundedQueue<Result<CSVChunk, any Error>>(capacity: 2) }
-        defer { queues.forEach { $0.close() } }  // leaving early stops the threads
-        for (first, queue) in queues.enumerated() {
-            Thread {
-                do {
-                    let reader = try openReader()
-                    for index in stride(from: first, to: chunks.count, by: 2) {
-                        guard queue.put(.success(try CSVChunk(reader, query, chunks[index]))) else { return }
-                    }
-                } catch {
-                    _ = queue.put(.failure(error))
+        let ahead = 2 * readers.count
+        return try await withThrowingTaskGroup(of: (index: Int, chunk: CSVChunk).self) { group in
+            var started = 0
+            var formatted: [Int: CSVChunk] = [:]
+            var rows = 0
+            for index in 0..<chunks.count {
+                while started < min(chunks.count, index + ahead) {
+                    let (number, reader) = (started, readers[started % readers.count])
+                    group.addTask { (number, try await CSVChunk(reader, query, chunks[number])) }
+                    started += 1
                 }
-            }.start()
+                while formatted[index] == nil {
+                    guard let done = try await group.next() else { throw LedgerError(.storage, "an export task stopped") }
+                    formatted[done.index] = done.chunk
+                }
+                if let chunk = formatted.removeValue(forKey: index) {
+                    try output.write(chunk.bytes)
+                    rows += chunk.rows
+                }
+            }
+            return rows
         }
-        var rows = 0
-        for index in chunks.indices {
-            guard let handed = queues[index % 2].take() else { throw LedgerError(.storage, "an export thread stopped") }
-            let chunk = try handed.get()
-            try output.write(chunk.bytes)
-            rows += chunk.rows
-        }
-        return rows
     }
 
     /// The csv lines of the events of one chunk of sequence numbers.
@@ -113,14 +119,18 @@ public struct LedgerExport {
         var rows = 0
         var bytes: [UInt8] = []
 
-        init(_ store: any LedgerStore, _ query: RecordQuery, _ sequences: ClosedRange<Int64>) throws {
+        init(_ store: any LedgerStore, _ query: RecordQuery, _ sequences: ClosedRange<Int64>) async throws {
             var chunkQuery = query
             chunkQuery.sequences = sequences
+            var bytes: [UInt8] = []
+            var rows = 0
             bytes.reserveCapacity(sequences.count * 256)
-            try store.forEachLineItem(chunkQuery) { item in
+            try await store.forEachLineItem(chunkQuery) { item in
                 LedgerExport.appendCSV(of: item, to: &bytes)
                 rows += 1
             }
+            self.bytes = bytes
+            self.rows = rows
         }
     }
 

@@ -21,32 +21,58 @@ public struct ReportSnapshot: Sendable {
     public var head: LedgerHead
 
     /// Sums the ledger for `asOf`; `optimizer` nil leaves ``recommendations`` empty.
-    /// - Parameter openReader: opens another connection to the same ledger. When given, the
-    ///   optimiser runs on it on a second thread while this one sums usage and budgets.
+    /// - Parameter openReader: opens another reader of the same ledger. When given, the optimiser
+    ///   runs on it, in a child task, while this task sums usage and budgets.
     public init(
-        store: any LedgerStore, openReader: (@Sendable () throws -> any LedgerStore)? = nil, prices: PriceTable,
+        store: any LedgerStore, openReader: (@Sendable () async throws -> any LedgerStore)? = nil, prices: PriceTable,
         tenants: TenantDirectory, downgrades: DowngradeMap, optimizer settings: OptimizerSettings?, asOf: Timestamp
-    ) throws {
-        @Sendable func recommend(_ aggregates: LedgerAggregates, _ settings: OptimizerSettings) throws -> [Recommendation] {
-            try Optimizer(aggregates: aggregates, prices: prices, downgrades: downgrades, settings: settings).recommend(asOf: asOf)
-        }
-        var background: BackgroundResult<[Recommendation]>?
-        if let settings, let openReader {
-            background = BackgroundResult { try recommend(LedgerAggregates(store: try openReader()), settings) }
-        }
+    ) async throws {
+        async let recommendedAside = Self.recommend(settings, openReader.map { .another($0) }, prices, downgrades, asOf)
         let aggregates = LedgerAggregates(store: store)
         let end = asOf.millis + 1
         let today = asOf.utcDate
         self.asOf = asOf
         self.prices = prices
-        head = try store.head(asOf: asOf) ?? .empty
-        allTime = try aggregates.usage(to: end)
-        monthToDate = try aggregates.usage(from: today.firstOfMonth.startMillis, to: end)
-        previousDay = try aggregates.usage(from: today.startMillis - CivilDate.millisPerDay, to: today.startMillis)
-        budgets = try BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(
+        head = try await store.head(asOf: asOf) ?? .empty
+        allTime = try await aggregates.usage(to: end)
+        monthToDate = try await aggregates.usage(from: today.firstOfMonth.startMillis, to: end)
+        previousDay = try await aggregates.usage(from: today.startMillis - CivilDate.millisPerDay, to: today.startMillis)
+        budgets = try await BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(
             asOf: asOf, tenantIDs: Set(allTime.keys.map(\.tenantID)))
-        tokenHistogram = try aggregates.tokenHistogram(to: end)
-        recommendations = try background?.value() ?? settings.map { try recommend(aggregates, $0) } ?? []
+        tokenHistogram = try await aggregates.tokenHistogram(to: end)
+        if let aside = try await recommendedAside {
+            recommendations = aside
+        } else {
+            recommendations = try await Self.recommend(settings, .this(aggregates), prices, downgrades, asOf) ?? []
+        }
+    }
+
+    /// Where the optimiser reads from.
+    private enum OptimizerSource {
+        case this(LedgerAggregates)
+        case another(@Sendable () async throws -> any LedgerStore)
+    }
+
+    /// The recommendations, or nil when there is no optimiser or no source for it.
+    private static func recommend(
+        _ settings: OptimizerSettings?, _ source: sending OptimizerSource?, _ prices: PriceTable, _ downgrades: DowngradeMap, _ asOf: Timestamp
+    ) async throws -> [Recommendation]? {
+        guard let settings, let source else { return nil }
+        switch source {
+        case .this(let aggregates):
+            return try await Optimizer(aggregates: aggregates, prices: prices, downgrades: downgrades, settings: settings).recommend(asOf: asOf)
+        case .another(let openReader):
+            let reader = try await openReader()
+            do {
+                let found = try await Optimizer(aggregates: LedgerAggregates(store: reader), prices: prices, downgrades: downgrades, settings: settings)
+                    .recommend(asOf: asOf)
+                await reader.close()
+                return found
+            } catch {
+                await reader.close()
+                throw error
+            }
+        }
     }
 
     /// `YYYY-MM-DD` of `asOf` in UTC: the date in the report files' names.

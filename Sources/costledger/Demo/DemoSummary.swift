@@ -9,7 +9,8 @@ struct DemoSummary {
     let snapshot: ReportSnapshot
     let traffic: DemoTraffic
     let accepted: Int
-    let ledgerPath: String
+    /// The ledger, as `--db` named it (a URL without its password).
+    let ledger: String
     let files: [String]
 
     var text: String {
@@ -17,7 +18,7 @@ struct DemoSummary {
         let events = snapshot.allTime.values.reduce(Int64(0)) { $0 + $1.requests }
         let estimated = snapshot.allTime.values.reduce(Int64(0)) { $0 + $1.estimatedRequests }
         lines.append("costledger demo — as of \(snapshot.asOf)")
-        lines.append("ledger \(ledgerPath): \(events) events (\(accepted) new), \(estimated) priced by a fallback row (estimated)")
+        lines.append("ledger \(ledger): \(events) events (\(accepted) new), \(estimated) priced by a fallback row (estimated)")
         lines.append("")
         lines.append(contentsOf: trafficLines)
         lines.append("")

@@ -30,8 +30,8 @@ struct DemoTraffic {
     var webSearches: Int64 = 0
 
     /// Sums the LLM line items of `store` with `timestamp <= asOf`.
-    init(store: any LedgerStore, asOf: Timestamp) throws {
-        try store.forEachLineItem(RecordQuery(to: Timestamp(millis: asOf.millis + 1))) { item in
+    init(store: any LedgerStore, asOf: Timestamp) async throws {
+        try await store.forEachLineItem(RecordQuery(to: Timestamp(millis: asOf.millis + 1))) { item in
             guard item.kind == .llm else { return }
             let key = String(decoding: item.provider, as: UTF8.self) + "/" + String(decoding: item.model, as: UTF8.self)
             var model = models[key, default: Model()]

@@ -1,4 +1,5 @@
 import CSQLite
+import CostLedger
 import Pricing
 
 /// One write transaction of ``SQLiteLedgerStore``.
@@ -22,33 +23,44 @@ struct SQLiteWriteTransaction: LedgerWriteTransaction {
         return (s.int64(0), ChainHash(bytes: s.blob(1)))
     }
 
-    func insertIfNew(_ record: LedgerRecord) throws -> Bool {
-        statements.bind(record)
-        let status = statements.insert.run()
-        guard status == SQLITE_DONE else { throw statements.connection.error("cannot append event \(record.event.id)") }
-        return sqlite3_changes(statements.connection.handle) == 1
-    }
-
-    func record(id: String) throws -> LedgerRecord? {
+    func storedRecords(ids: [String]) throws -> [String: LedgerRecord] {
+        var stored: [String: LedgerRecord] = [:]
         let s = statements.byID
-        defer { s.reset() }
-        s.bind(1, id)
-        guard try s.step() else { return nil }
-        return try Statements.record(from: s)
+        for id in ids {
+            defer { s.reset() }
+            s.bind(1, id)
+            if try s.step() { stored[id] = try Statements.record(from: s) }
+        }
+        return stored
     }
 
-    func quotaUsed(_ pool: QuotaPool) throws -> Int64 {
+    func append(_ records: [LedgerRecord]) throws {
+        for record in records {
+            statements.bind(record)
+            guard statements.insert.run() == SQLITE_DONE else {
+                throw statements.connection.error("cannot append event \(record.event.id)")
+            }
+        }
+    }
+
+    func quotaUsed(_ pools: Set<QuotaPool>) throws -> [QuotaPool: Int64] {
+        var counts: [QuotaPool: Int64] = [:]
         let s = statements.quotaUsed
-        defer { s.reset() }
-        bind(pool, to: s)
-        return try s.step() ? s.int64(0) : 0
+        for pool in pools {
+            defer { s.reset() }
+            bind(pool, to: s)
+            counts[pool] = try s.step() ? s.int64(0) : 0
+        }
+        return counts
     }
 
-    func setQuotaUsed(_ pool: QuotaPool, to used: Int64) throws {
+    func setQuotaUsed(_ counts: [QuotaPool: Int64]) throws {
         let s = statements.setQuotaUsed
-        bind(pool, to: s)
-        s.bind(5, used)
-        guard s.run() == SQLITE_DONE else { throw statements.connection.error("cannot update quota usage") }
+        for (pool, used) in counts {
+            bind(pool, to: s)
+            s.bind(5, used)
+            guard s.run() == SQLITE_DONE else { throw statements.connection.error("cannot update quota usage") }
+        }
     }
 
     func addRollups(_ delta: RollupDelta) throws {

@@ -1,4 +1,5 @@
 import CSQLite
+import CostLedger
 import Pricing
 
 #if canImport(Glibc)
@@ -13,8 +14,12 @@ import Darwin
 /// The `events` table is append-only: triggers abort any `UPDATE` or `DELETE`. Each row keeps
 /// the normalised event, its cost in nano-USD, the price row, the estimated and free-quota flags,
 /// its sequence number and its chain hash.
-public final class SQLiteLedgerStore: LedgerStore {
+///
+/// `@unchecked Sendable`: the connection and its statements are used only inside ``gate``, one
+/// call at a time.
+public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     let connection: SQLiteConnection
+    let gate = ConnectionGate()
     /// The write path's statements; nil for a store opened read-only.
     private let statements: Statements?
     /// The columns records and line items are read from: a version 2 file read read-only has
@@ -144,7 +149,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         var delta = RollupDelta()
         var pending = 0
         do {
-            try forEachRecord(.all) { record in
+            try forEachRecordInGate(.all) { record in
                 delta.add(record)
                 pending += 1
                 if pending == 100_000 {
@@ -162,45 +167,57 @@ public final class SQLiteLedgerStore: LedgerStore {
         return transaction
     }
 
-    public func write<Result>(_ body: (any LedgerWriteTransaction) throws -> Result) throws -> Result {
+    public func write<Result: Sendable>(_ body: (any LedgerWriteTransaction) async throws -> Result) async throws -> Result {
         guard let statements else { throw LedgerError(.storage, "\(connection.path) is open read-only: it cannot be written") }
-        try connection.execute("BEGIN IMMEDIATE")
-        do {
-            let transaction = SQLiteWriteTransaction(statements: statements, keyDirectory: keyDirectory)
-            let result = try body(transaction)
-            try connection.execute("COMMIT")
-            transaction.publishNewUsageKeys()
-            return result
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
+        return try await gate.run {
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                let transaction = SQLiteWriteTransaction(statements: statements, keyDirectory: keyDirectory)
+                let result = try await body(transaction)
+                try connection.execute("COMMIT")
+                transaction.publishNewUsageKeys()
+                return result
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
         }
     }
 
-    public func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws {
+    public func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) async throws {
+        try await gate.run { try forEachRecordInGate(query, body) }
+    }
+
+    private func forEachRecordInGate(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws {
         guard let statement = try select(recordColumns, query) else { return }
         while try statement.step() {
             try body(try Statements.record(from: statement))
         }
     }
 
-    public func forEachLineItem(_ query: RecordQuery, _ body: (LineItem) throws -> Void) throws {
-        guard let s = try select(lineItemColumns, query) else { return }
-        while try s.step() {
-            // The table's CHECK constraints allow only these values: the first byte tells them apart.
-            let kind: EventKind = s.text(4).first == UInt8(ascii: "l") ? .llm : .api
-            let status: CallStatus = s.text(11).first == UInt8(ascii: "s") ? .success : .error
-            let batch = s.int64(16) != 0
-            try body(
-                LineItem(
-                    sequence: s.int64(0), timestamp: Timestamp(millis: s.int64(2)), eventID: s.text(1), tenantID: s.text(3), kind: kind,
-                    worker: s.text(5), operation: s.text(6), conversationID: s.text(7), provider: s.text(8), model: s.text(9),
-                    service: s.text(10), status: status, tokens: (s.int64(12), s.int64(13), s.int64(14), s.int64(15)),
-                    batch: batch, units: s.int64(17), cost: Money(nanos: s.int64(18)), estimated: s.int64(19) != 0,
-                    moreTokens: (s.int64(21), s.int64(22), s.int64(23), s.int64(24), s.int64(25), s.int64(26)),
-                    webSearchRequests: s.int64(27),
-                    serviceTier: kind == .api ? nil : Self.serviceTier(s.text(28)) ?? (batch ? .batch : .standard),
-                    providerCost: s.isNull(29) ? nil : Money(nanos: s.int64(29)), priceReference: s.text(20)))
+    public func forEachLineItem(_ query: RecordQuery, _ body: (LineItem) throws -> Void) async throws {
+        try await gate.run {
+            guard let s = try select(lineItemColumns, query) else { return }
+            var item = LineItem()
+            while try s.step() {
+                // The table's CHECK constraints allow only these values: the first byte tells them apart.
+                item.kind = s.text(4).first == UInt8(ascii: "l") ? .llm : .api
+                item.status = s.text(11).first == UInt8(ascii: "s") ? .success : .error
+                item.batch = s.int64(16) != 0
+                item.sequence = s.int64(0)
+                item.timestamp = Timestamp(millis: s.int64(2))
+                item.tokens = (s.int64(12), s.int64(13), s.int64(14), s.int64(15))
+                item.units = s.int64(17)
+                item.cost = Money(nanos: s.int64(18))
+                item.estimated = s.int64(19) != 0
+                item.moreTokens = (s.int64(21), s.int64(22), s.int64(23), s.int64(24), s.int64(25), s.int64(26))
+                item.webSearchRequests = s.int64(27)
+                item.serviceTier = item.kind == .api ? nil : Self.serviceTier(s.text(28)) ?? (item.batch ? .batch : .standard)
+                item.providerCost = s.isNull(29) ? nil : Money(nanos: s.int64(29))
+                item.clearText()
+                for column: Int32 in [1, 3, 5, 6, 7, 8, 9, 10, 20] { item.appendText(s.text(column)) }
+                try body(item)
+            }
         }
     }
 
@@ -216,7 +233,11 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    public func sequenceRange(_ query: RecordQuery) throws(LedgerError) -> ClosedRange<Int64>? {
+    public func sequenceRange(_ query: RecordQuery) async throws -> ClosedRange<Int64>? {
+        try await gate.run { try sequenceRangeInGate(query) }
+    }
+
+    private func sequenceRangeInGate(_ query: RecordQuery) throws(LedgerError) -> ClosedRange<Int64>? {
         var time: [String] = []
         if query.from != nil { time.append("ts_ms >= ?1") }
         if query.to != nil { time.append("ts_ms < ?2") }
@@ -245,7 +266,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             // In ledger order, bound the rowid scan by the sequence numbers the time range holds
             // (found through the index) rather than sorting the range in memory.
             if query.sequences == nil && (query.from != nil || query.to != nil) {
-                guard let sequences = try sequenceRange(query) else { return nil }
+                guard let sequences = try sequenceRangeInGate(query) else { return nil }
                 conditions.append("seq BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound)")
             }
         }
@@ -269,23 +290,34 @@ public final class SQLiteLedgerStore: LedgerStore {
         if tenant, let tenantID = query.tenantID { statement.bind(3, tenantID) }
     }
 
-    public func recordCount() throws -> Int64 {
-        try connection.integer("SELECT count(*) FROM events")
+    public func isWritable() async -> Bool {
+        statements != nil && access(connection.path, W_OK) == 0
     }
 
-    public func head(asOf: Timestamp) throws(LedgerError) -> LedgerHead? {
-        // `+ts_ms` keeps SQLite off the time index: walking back from the last row ends at once
-        // for a report of the present.
-        let statement = try connection.prepare("SELECT seq, hash FROM events WHERE +ts_ms <= ?1 ORDER BY seq DESC LIMIT 1")
-        statement.bind(1, asOf.millis)
-        guard try statement.step() else { return nil }
-        return LedgerHead(sequence: statement.int64(0), hash: ChainHash(bytes: statement.blob(1)))
+    /// The file closes when the store is released; nothing else to end.
+    public func close() async {}
+
+    public func recordCount() async throws -> Int64 {
+        try await gate.run { try connection.integer("SELECT count(*) FROM events") }
     }
 
-    public func hash(atSequence sequence: Int64) throws(LedgerError) -> ChainHash? {
-        let statement = try connection.prepare("SELECT hash FROM events WHERE seq = ?1")
-        statement.bind(1, sequence)
-        guard try statement.step() else { return nil }
-        return ChainHash(bytes: statement.blob(0))
+    public func head(asOf: Timestamp) async throws -> LedgerHead? {
+        try await gate.run {
+            // `+ts_ms` keeps SQLite off the time index: walking back from the last row ends at once
+            // for a report of the present.
+            let statement = try connection.prepare("SELECT seq, hash FROM events WHERE +ts_ms <= ?1 ORDER BY seq DESC LIMIT 1")
+            statement.bind(1, asOf.millis)
+            guard try statement.step() else { return nil }
+            return LedgerHead(sequence: statement.int64(0), hash: ChainHash(bytes: statement.blob(1)))
+        }
+    }
+
+    public func hash(atSequence sequence: Int64) async throws -> ChainHash? {
+        try await gate.run {
+            let statement = try connection.prepare("SELECT hash FROM events WHERE seq = ?1")
+            statement.bind(1, sequence)
+            guard try statement.step() else { return nil }
+            return ChainHash(bytes: statement.blob(0))
+        }
     }
 }

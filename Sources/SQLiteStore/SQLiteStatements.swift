@@ -1,4 +1,5 @@
 import CSQLite
+import CostLedger
 import Pricing
 
 /// The prepared statements of the write path, made once per connection.
@@ -31,7 +32,7 @@ final class Statements {
     init(connection: SQLiteConnection) throws(LedgerError) {
         self.connection = connection
         let placeholders = (1...(25 + SQLiteSchema.section11Columns.count)).map { "?\($0)" }.joined(separator: ", ")
-        insert = try connection.prepare("INSERT INTO events (\(Self.columns)) VALUES (\(placeholders)) ON CONFLICT (id) DO NOTHING")
+        insert = try connection.prepare("INSERT INTO events (\(Self.columns)) VALUES (\(placeholders))")
         byID = try connection.prepare("SELECT \(Self.columns) FROM events WHERE id = ?1")
         tail = try connection.prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         quotaUsed = try connection.prepare(

@@ -1,3 +1,5 @@
+import CostLedger
+
 /// The `usage_key` table in memory: the daily rollup stores each ``UsageKey`` as a small integer,
 /// so its rows are short and summing them groups integers rather than nine strings.
 ///

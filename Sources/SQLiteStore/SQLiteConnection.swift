@@ -1,3 +1,4 @@
+import CostLedger
 import CSQLite
 
 /// A connection to one SQLite database file. Not thread-safe: one owner uses it at a time.
