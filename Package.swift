@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries: libcsv (no pkg-config file), SQLite and zlib; Linux's sync_file_range.
@@ -44,6 +45,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "SQLiteStore", dependencies: ["CostLedger", "Pricing", "CSQLite"], swiftSettings: swiftSettings),
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "CostLedger", "Pricing",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "BudgetEngine", dependencies: ["CostLedger", "Pricing", "CSVCodec"], swiftSettings: swiftSettings),
         .target(name: "Optimizer", dependencies: ["CostLedger", "Pricing", "CSVCodec"], swiftSettings: swiftSettings),
         .target(
@@ -54,7 +64,7 @@ let package = Package(
         // The use cases both shells call, and the one place a `--db` value opens a store.
         .target(
             name: "App",
-            dependencies: ["Reports", "Optimizer", "BudgetEngine", "CostLedger", "SQLiteStore", "Pricing"],
+            dependencies: ["Reports", "Optimizer", "BudgetEngine", "CostLedger", "SQLiteStore", "PostgresStore", "Pricing"],
             swiftSettings: swiftSettings
         ),
         // The HTTP API: a thin Hummingbird shell over the same modules the CLI uses.
@@ -99,5 +109,6 @@ let package = Package(
         .testTarget(
             name: "ReportsTests", dependencies: ["App", "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "SQLiteStore", "CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

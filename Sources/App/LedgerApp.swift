@@ -83,6 +83,13 @@ public struct LedgerApp: Sendable {
         }
     }
 
+    /// Re-walks the whole ledger (see ``Ledger/verify(head:progress:)``), checking `head` first when given.
+    public func verify(
+        prices: PriceTable, head: LedgerHead? = nil, progress: ((Int64) -> Void)? = nil
+    ) async throws -> VerificationReport {
+        try await withReader { try await Ledger(store: $0, prices: prices).verify(head: head, progress: progress) }
+    }
+
     /// The export formats: finance line items (csv, json) and FOCUS 1.2.
     public enum ExportFormat: Sendable {
         case lineItems(LedgerExport.Format)

@@ -1,4 +1,5 @@
 import CostLedger
+import PostgresStore
 import SQLiteStore
 
 // The one place a `--db` value becomes a store: the CLI and the server open every store here.
@@ -8,16 +9,16 @@ extension StoreLocation {
     public func openWriter(pageCacheMiB: Int = 64) async throws(LedgerError) -> any LedgerStore {
         switch self {
         case .sqlite(let path): try SQLiteLedgerStore(path: path, pageCacheMiB: pageCacheMiB)
-        case .postgres: throw LedgerError(.location, "\(self): PostgreSQL is not built yet")
+        case .postgres(let url): try await PostgresLedgerStore.openWriter(url: url)
         }
     }
 
     /// Opens the ledger read-only: a reader never creates, migrates or writes it, and a read-only
-    /// copy can be read.
+    /// copy can be read. A PostgreSQL reader reads one `REPEATABLE READ` snapshot until it is closed.
     public func openReader() async throws(LedgerError) -> any LedgerStore {
         switch self {
         case .sqlite(let path): try SQLiteLedgerStore(readOnlyPath: path)
-        case .postgres: throw LedgerError(.location, "\(self): PostgreSQL is not built yet")
+        case .postgres(let url): try await PostgresLedgerStore.openReader(url: url)
         }
     }
 }

@@ -24,7 +24,13 @@ extension Ledger {
     ///
     /// The records are read in chunks of sequence numbers, and the rollups of the UTC days
     /// completed in a chunk are compared after it, so memory holds only the days still open.
-    public func verify(progress: ((Int64) -> Void)? = nil) async throws -> VerificationReport {
+    ///
+    /// - Parameter head: a record the ledger must still hold (see ``check(head:)``), checked first:
+    ///   when it is missing, the report names it and nothing else is walked.
+    public func verify(head: LedgerHead? = nil, progress: ((Int64) -> Void)? = nil) async throws -> VerificationReport {
+        if let head, let failure = try await check(head: head) {
+            return VerificationReport(checked: 0, failure: failure, rollupMismatch: nil)
+        }
         var expectedSequence: Int64 = 1
         var previous = ChainHash.genesis
         var quotaCounts: [QuotaPool: Int64] = [:]

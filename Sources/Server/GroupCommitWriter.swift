@@ -69,7 +69,8 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
         }
     }
 
-    /// Runs the writer task until graceful shutdown, then commits what is queued and stops. The
+    /// Runs the writer task until graceful shutdown, then commits what is queued, closes the
+    /// store and stops. The
     /// task runs on a thread of its own, so a blocking store (SQLite's commits) never holds one of
     /// the threads that serve requests.
     public func run() async throws {
@@ -87,6 +88,7 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
                 writer?.resume()
             }
         }
+        await ledger.store.close()
     }
 
     /// The batches queued since the last call, waiting for one; nil once stopping and empty.
@@ -150,13 +152,17 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
 }
 
 extension GroupCommitWriter {
-    /// ``submit(_:)`` for a request: a full queue or a shutdown is a 503 the client may retry.
+    /// ``submit(_:)`` for a request: a full queue, a shutdown or a ledger that cannot be written
+    /// now (a lost database connection, a full disk) is a 503 the client may retry; nothing of
+    /// the request was stored.
     func commit(_ batch: Ledger.Batch) async throws -> [Ledger.AppendOutcome] {
         do {
             return try await submit(batch)
         } catch let refusal as Refusal {
             let reason = refusal == .queueFull ? "the ingest queue is full" : "the server is shutting down"
             throw APIError.serviceUnavailable("\(reason); retry later")
+        } catch let error as LedgerError where error.code == .storage {
+            throw APIError.serviceUnavailable("the ledger cannot be written now; nothing was stored, retry later")
         }
     }
 }

@@ -93,12 +93,6 @@ struct LedgerOptions: ParsableArguments {
         }
         return LedgerApp(location: location)
     }
-
-    /// Opens the ledger read-only (see ``app()``), with the store's ``LedgerError`` as it is:
-    /// `verify` reports a damaged file as a broken ledger.
-    func openReadOnlyStore() async throws -> any LedgerStore {
-        try await app().location.openReader()
-    }
 }
 
 /// Parses a `--from`/`--to`/`--as-of` value: a UTC date `YYYY-MM-DD` or an RFC 3339 time.

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import CostLedger
 import Foundation
@@ -24,12 +25,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let expected = try head.map(Self.parseHead)
         let prices = try options.loadPrices()
         do {
-            let ledger = Ledger(store: try await options.openReadOnlyStore(), prices: prices)
-            if let expected, let failure = try await ledger.check(head: expected) {
-                print("broken at \(failure)")
-                throw ExitCode(1)
-            }
-            let report = try await ledger.verify { checked in
+            let report = try await options.app().verify(prices: prices, head: expected) { checked in
                 FileHandle.standardError.write(Data("verify: \(checked) events checked\n".utf8))
             }
             if let failure = report.failure {

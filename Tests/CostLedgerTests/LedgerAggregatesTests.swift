@@ -15,8 +15,8 @@ struct LedgerAggregatesTests {
     static let start = CivilDate(iso: "2026-11-09")!.startMillis
 
     /// A ledger of 1,500 events over three days, appended in several transactions.
-    static func ledger() async throws -> (LedgerFixture, [LedgerRecord]) {
-        let fixture = try await LedgerFixture()
+    static func ledger(_ kind: StoreKind) async throws -> (LedgerFixture, [LedgerRecord]) {
+        let fixture = try await LedgerFixture(kind)
         var rng = SplitMix64(seed: 0xA66E_6A7E)
         var lines: [String] = []
         for index in 0..<1_500 {
@@ -59,9 +59,9 @@ struct LedgerAggregatesTests {
         return delta
     }
 
-    @Test("usage, usage by day and spend over ranges cut anywhere")
-    func usageAndSpend() async throws {
-        let (fixture, records) = try await Self.ledger()
+    @Test("usage, usage by day and spend over ranges cut anywhere", arguments: StoreKind.available)
+    func usageAndSpend(_ kind: StoreKind) async throws {
+        let (fixture, records) = try await Self.ledger(kind)
         defer { fixture.directory.remove() }
         let aggregates = LedgerAggregates(store: fixture.store)
         let cuts = Self.cuts()
@@ -86,9 +86,9 @@ struct LedgerAggregatesTests {
         }
     }
 
-    @Test("conversations before any cut: cost, requests and the quarter hour last active")
-    func conversations() async throws {
-        let (fixture, records) = try await Self.ledger()
+    @Test("conversations before any cut: cost, requests and the quarter hour last active", arguments: StoreKind.available)
+    func conversations(_ kind: StoreKind) async throws {
+        let (fixture, records) = try await Self.ledger(kind)
         defer { fixture.directory.remove() }
         let aggregates = LedgerAggregates(store: fixture.store)
         for to in Self.cuts() {
@@ -112,9 +112,9 @@ struct LedgerAggregatesTests {
         }
     }
 
-    @Test("prompt-cache repeats, request keys and the token histogram over ranges cut anywhere")
-    func optimizerRollups() async throws {
-        let (fixture, records) = try await Self.ledger()
+    @Test("prompt-cache repeats, request keys and the token histogram over ranges cut anywhere", arguments: StoreKind.available)
+    func optimizerRollups(_ kind: StoreKind) async throws {
+        let (fixture, records) = try await Self.ledger(kind)
         defer { fixture.directory.remove() }
         let aggregates = LedgerAggregates(store: fixture.store)
         let cuts = Self.cuts()
@@ -145,9 +145,9 @@ struct LedgerAggregatesTests {
         }
     }
 
-    @Test("retried events count once in the prompt-cache rollup, retried in the same batch or another")
-    func retriesInPromptCache() async throws {
-        let fixture = try await LedgerFixture()
+    @Test("retried events count once in the prompt-cache rollup, retried in the same batch or another", arguments: StoreKind.available)
+    func retriesInPromptCache(_ kind: StoreKind) async throws {
+        let fixture = try await LedgerFixture(kind)
         defer { fixture.directory.remove() }
         func event(_ id: String, _ time: String, input: Int) -> String {
             #"{"id":"\#(id)","kind":"llm","timestamp":"2026-11-10T10:0\#(time)Z","tenant_id":"acme","worker":"agent","operation":"chat","provider":"openai","model":"gpt-4o","input_tokens":\#(input),"output_tokens":1,"prompt_fingerprint":"f"}"#

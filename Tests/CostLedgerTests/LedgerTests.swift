@@ -58,9 +58,9 @@ struct LedgerFixture {
 
 @Suite("The ledger")
 struct LedgerTests {
-    @Test("a retry with the same content is a duplicate, also with another offset; other content is id_conflict")
-    func duplicatesAndConflicts() async throws {
-        let fixture = try await LedgerFixture()
+    @Test("a retry with the same content is a duplicate, also with another offset; other content is id_conflict", arguments: StoreKind.available)
+    func duplicatesAndConflicts(_ kind: StoreKind) async throws {
+        let fixture = try await LedgerFixture(kind)
         defer { fixture.directory.remove() }
         let first = LedgerFixture.llmCall("e1", at: "2026-11-10T12:00:00+02:00")
         let retry = LedgerFixture.llmCall("e1", at: "2026-11-10T10:00:00.000Z")
@@ -78,9 +78,9 @@ struct LedgerTests {
         #expect(try await fixture.store.recordCount() == 2)
     }
 
-    @Test("a quota of 25: the 26th successful call of the month pays, errors consume none, next month resets")
-    func globalQuota() async throws {
-        let fixture = try await LedgerFixture()
+    @Test("a quota of 25: the 26th successful call of the month pays, errors consume none, next month resets", arguments: StoreKind.available)
+    func globalQuota(_ kind: StoreKind) async throws {
+        let fixture = try await LedgerFixture(kind)
         defer { fixture.directory.remove() }
         // 30 successful calls in November, with errors after the 5th, 10th and 25th, over two transactions.
         var november: [String] = []
@@ -105,9 +105,9 @@ struct LedgerTests {
         #expect(try await fixture.ledger.verify().isSound)
     }
 
-    @Test("a tenant-scoped quota is counted per tenant")
-    func tenantQuota() async throws {
-        let fixture = try await LedgerFixture()
+    @Test("a tenant-scoped quota is counted per tenant", arguments: StoreKind.available)
+    func tenantQuota(_ kind: StoreKind) async throws {
+        let fixture = try await LedgerFixture(kind)
         defer { fixture.directory.remove() }
         let call = { (id: String, tenant: String) in
             LedgerFixture.apiCall(id, tenant: tenant, service: "termene", operation: "company_info")
@@ -118,9 +118,9 @@ struct LedgerTests {
         #expect(costs == ["a1=0.000000000", "b1=0.000000000", "a2=0.000000000", "a3=0.050000000", "b2=0.000000000"])
     }
 
-    @Test("unknown services are unpriced; unknown models are estimated by *,*")
-    func unpricedAndEstimated() async throws {
-        let fixture = try await LedgerFixture()
+    @Test("unknown services are unpriced; unknown models are estimated by *,*", arguments: StoreKind.available)
+    func unpricedAndEstimated(_ kind: StoreKind) async throws {
+        let fixture = try await LedgerFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.append([
             LedgerFixture.apiCall("u1", service: "clearbit", operation: "lookup"),
@@ -237,9 +237,9 @@ struct LedgerTests {
         #expect(try await fixture.ledger.verify().isSound)
     }
 
-    @Test("a stored cost that no longer matches the price table is found")
-    func repricing() async throws {
-        let fixture = try await LedgerFixture()
+    @Test("a stored cost that no longer matches the price table is found", arguments: StoreKind.available)
+    func repricing(_ kind: StoreKind) async throws {
+        let fixture = try await LedgerFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.append([LedgerFixture.llmCall("e1"), LedgerFixture.llmCall("e2")])
         let cheaper = try PriceTable(

@@ -62,9 +62,9 @@ struct Section11StoreTests {
         #expect(references[3] == "hunter/email_finder@2025-01-01")
     }
 
-    @Test("a retry that differs only in a new field is id_conflict; the same content, defaults spelled out, is a duplicate")
-    func duplicatesAndConflicts() async throws {
-        let fixture = try await LedgerFixture()
+    @Test("a retry that differs only in a new field is id_conflict; the same content, defaults spelled out, is a duplicate", arguments: StoreKind.available)
+    func duplicatesAndConflicts(_ kind: StoreKind) async throws {
+        let fixture = try await LedgerFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.append([LedgerFixture.llmCall("e1"), Self.llm("e2", Self.every)])
         let changed = Section11EventTests.changes.map { Self.llm("e1", $0) }

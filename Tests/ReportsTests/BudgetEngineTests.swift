@@ -59,9 +59,9 @@ func policy(_ tenant: String, daily: String, monthly: String, limit: String = "1
 
 @Suite("Budget engine")
 struct BudgetEngineTests {
-    @Test("Europe/Bucharest on the 25-hour day clocks go back (2026-10-25)")
-    func bucharestLongDay() async throws {
-        var fixture = try await BudgetFixture()
+    @Test("Europe/Bucharest on the 25-hour day clocks go back (2026-10-25)", arguments: StoreKind.available)
+    func bucharestLongDay(_ kind: StoreKind) async throws {
+        var fixture = try await BudgetFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.spend("5.0", at: "2026-09-15T10:00:00Z", tenant: "buc", conversation: "c0")  // September: not this month
         try await fixture.spend("1.0", at: "2026-10-24T20:59:59.999Z", tenant: "buc")  // 23:59:59.999 local on the 24th
@@ -87,9 +87,9 @@ struct BudgetEngineTests {
         #expect(budget.conversationsOverLimit == 1)
     }
 
-    @Test("America/New_York in the first hour of the 23-hour day clocks go forward (2026-03-08)")
-    func newYorkFirstHour() async throws {
-        var fixture = try await BudgetFixture()
+    @Test("America/New_York in the first hour of the 23-hour day clocks go forward (2026-03-08)", arguments: StoreKind.available)
+    func newYorkFirstHour(_ kind: StoreKind) async throws {
+        var fixture = try await BudgetFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.spend("2.0", at: "2026-03-08T04:30:00Z", tenant: "nyc")  // exactly as_of - 1 h: outside the last hour
         try await fixture.spend("1.0", at: "2026-03-08T04:45:00Z", tenant: "nyc")  // 23:45 local, the day before
@@ -108,9 +108,9 @@ struct BudgetEngineTests {
         #expect(budget.month.utilization.description == "0.375000")
     }
 
-    @Test("at a month boundary both periods restart; statuses follow the thresholds")
-    func monthBoundary() async throws {
-        var fixture = try await BudgetFixture()
+    @Test("at a month boundary both periods restart; statuses follow the thresholds", arguments: StoreKind.available)
+    func monthBoundary(_ kind: StoreKind) async throws {
+        var fixture = try await BudgetFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.spend("1.0", at: "2026-10-31T21:59:59.999Z", tenant: "buc")  // 23:59:59.999 on 31 October, local
         try await fixture.spend("2.0", at: "2026-10-31T22:00:00Z", tenant: "buc")  // local midnight of 1 November (+02:00)
@@ -123,9 +123,9 @@ struct BudgetEngineTests {
         #expect(budget.month.utilization.description == "0.952381")
     }
 
-    @Test("a tenant without a row gets the seed's defaults")
-    func defaults() async throws {
-        var fixture = try await BudgetFixture()
+    @Test("a tenant without a row gets the seed's defaults", arguments: StoreKind.available)
+    func defaults(_ kind: StoreKind) async throws {
+        var fixture = try await BudgetFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.spend("70.0", at: "2026-11-20T10:00:00Z", tenant: "other")
         let budget = try await fixture.budget("other", asOf: "2026-11-20T12:00:00Z", policies: [])

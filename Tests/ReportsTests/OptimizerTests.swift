@@ -71,9 +71,9 @@ struct OptimizerTests {
 
     /// Every category on one hand-built ledger; each figure worked out below. The window is the 30
     /// days of November; savings scale by 30 days over the time from a tenant's first day to as_of.
-    @Test("each category fires with its exact saving")
-    func everyCategory() async throws {
-        let ledger = try await Fixture()
+    @Test("each category fires with its exact saving", arguments: StoreKind.available)
+    func everyCategory(_ kind: StoreKind) async throws {
+        let ledger = try await Fixture(kind)
         defer { ledger.directory.remove() }
         // t1: 10 small classification requests on sonnet (1000 in, 100 out) from 1 November.
         for day in 1...10 { try await ledger.llm("t1", "2026-11-\(day < 10 ? "0" : "")\(day)T12:00:00Z", operation: "classification", input: 1000, output: 100) }
@@ -120,9 +120,9 @@ struct OptimizerTests {
         #expect(Set(found.map(\.id)).count == found.count)
     }
 
-    @Test("nothing fires on a ledger that gives no reason")
-    func noReason() async throws {
-        let ledger = try await Fixture()
+    @Test("nothing fires on a ledger that gives no reason", arguments: StoreKind.available)
+    func noReason(_ kind: StoreKind) async throws {
+        let ledger = try await Fixture(kind)
         defer { ledger.directory.remove() }
         // A cheap model without a cache price or a cheaper sibling, small prompts, few requests.
         for day in 1...5 { try await ledger.llm("t1", "2026-11-0\(day)T12:00:00Z", model: "mini", operation: "classification", input: 1500, output: 200) }
@@ -139,9 +139,9 @@ struct OptimizerTests {
         #expect(found.isEmpty, "\(found)")
     }
 
-    @Test("a tenant's recommendations use only its own events")
-    func tenantIsolation() async throws {
-        let ledger = try await Fixture()
+    @Test("a tenant's recommendations use only its own events", arguments: StoreKind.available)
+    func tenantIsolation(_ kind: StoreKind) async throws {
+        let ledger = try await Fixture(kind)
         defer { ledger.directory.remove() }
         for day in 1...10 { try await ledger.llm("t1", "2026-11-\(day < 10 ? "0" : "")\(day)T12:00:00Z", operation: "classification", input: 1000, output: 100) }
         let alone = try await ledger.recommend().filter { $0.tenantID == "t1" }

@@ -39,9 +39,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("HEAD answers every GET route without a body; Bearer in any case; path parameters percent-decoded")
-    func httpAsClientsExpect() async throws {
-        let fixture = try ServerFixture()
+    @Test("HEAD answers every GET route without a body; Bearer in any case; path parameters percent-decoded", arguments: StoreKind.available)
+    func httpAsClientsExpect(_ kind: StoreKind) async throws {
+        let fixture = try ServerFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.application().test(.router) { client in
             var lower = headers(nil)
@@ -61,9 +61,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("an answer lists the first 1,000 rejections and counts them all; a BOM and application/ndjson are NDJSON")
-    func boundedAnswers() async throws {
-        let fixture = try ServerFixture()
+    @Test("an answer lists the first 1,000 rejections and counts them all; a BOM and application/ndjson are NDJSON", arguments: StoreKind.available)
+    func boundedAnswers(_ kind: StoreKind) async throws {
+        let fixture = try ServerFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.application().test(.router) { client in
             let invalid = "[" + (0..<5_000).map { #"{"id":"x\#($0)"}"# }.joined(separator: ",") + "]"

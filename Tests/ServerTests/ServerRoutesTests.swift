@@ -61,9 +61,9 @@ func json(_ response: TestResponse) throws -> [String: Any] {
 
 @Suite("HTTP API")
 struct ServerRoutesTests {
-    @Test("POST /v1/events: one object, an array or NDJSON; duplicates acknowledged; invalid items rejected; others stored")
-    func postEvents() async throws {
-        let fixture = try ServerFixture()
+    @Test("POST /v1/events: one object, an array or NDJSON; duplicates acknowledged; invalid items rejected; others stored", arguments: StoreKind.available)
+    func postEvents(_ kind: StoreKind) async throws {
+        let fixture = try ServerFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.application().test(.router) { client in
             let one = try await client.execute(
@@ -118,9 +118,9 @@ struct ServerRoutesTests {
         }
     }
 
-    @Test("finance reads costs, budgets, recommendations and the streamed export of its tenants")
-    func readRoutes() async throws {
-        let fixture = try ServerFixture()
+    @Test("finance reads costs, budgets, recommendations and the streamed export of its tenants", arguments: StoreKind.available)
+    func readRoutes(_ kind: StoreKind) async throws {
+        let fixture = try ServerFixture(kind)
         defer { fixture.directory.remove() }
         try await fixture.application().test(.router) { client in
             let body = ByteBuffer(string: "[" + ServerFixture.event("a1") + "," + ServerFixture.event("g1", tenant: "globex") + "]")
@@ -154,9 +154,9 @@ struct ServerRoutesTests {
         }
     }
 
-    @Test("a storm of concurrent clients loses nothing and counts nothing twice")
-    func concurrentStorm() async throws {
-        let fixture = try ServerFixture()
+    @Test("a storm of concurrent clients loses nothing and counts nothing twice", arguments: StoreKind.available)
+    func concurrentStorm(_ kind: StoreKind) async throws {
+        let fixture = try ServerFixture(kind)
         defer { fixture.directory.remove() }
         let clients = 16
         let requests = 40

@@ -31,9 +31,9 @@ struct TracesRouteTests {
         return ByteBuffer(bytes: Protobuf().field(1, Protobuf().field(1, resource).field(2, scope)).bytes)
     }
 
-    @Test("usage spans stored once, others skipped, a foreign tenant refused in partialSuccess; retries store nothing twice")
-    func export() async throws {
-        let fixture = try ServerFixture()
+    @Test("usage spans stored once, others skipped, a foreign tenant refused in partialSuccess; retries store nothing twice", arguments: StoreKind.available)
+    func export(_ kind: StoreKind) async throws {
+        let fixture = try ServerFixture(kind)
         defer { fixture.directory.remove() }
         let body = Self.export([(1, nil, 1000), (2, nil, nil), (3, "globex", 1000), (4, "acme", 2000)])
         try await fixture.application().test(.router) { client in

@@ -8,9 +8,9 @@ import Testing
 
 @Suite("serve --unknown-models reject")
 struct UnknownModelsTests {
-    @Test("a POSTed event only a fallback would price is rejected as unknown_model; with provider_cost_usd it is stored")
-    func rejects() async throws {
-        let fixture = try ServerFixture(unknownModels: .reject)
+    @Test("a POSTed event only a fallback would price is rejected as unknown_model; with provider_cost_usd it is stored", arguments: StoreKind.available)
+    func rejects(_ kind: StoreKind) async throws {
+        let fixture = try ServerFixture(kind, unknownModels: .reject)
         defer { fixture.directory.remove() }
         let unknown = #"{"id":"m1","kind":"llm","timestamp":"2026-11-20T10:00:00Z","tenant_id":"acme","worker":"w","operation":"chat","provider":"acme-ai","model":"mystery-1","input_tokens":10,"output_tokens":1}"#
         let reported = unknown.replacingOccurrences(of: #""m1""#, with: #""m2""#)

@@ -42,11 +42,18 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
         return String(scheme)
     }
 
-    /// The value without a password (`user:secret@host` → `user:***@host`), for messages.
+    /// The value without a password, for messages: `user:secret@host` → `user:***@host` (up to
+    /// the last `@`, which a password may contain) and `?password=…` → `?password=***`.
     public static func redacted(_ value: String) -> String {
-        guard let scheme = value.firstRange(of: "://"), let at = value[scheme.upperBound...].firstIndex(of: "@"),
-            let colon = value[scheme.upperBound..<at].firstIndex(of: ":")
-        else { return value }
-        return String(value[..<value.index(after: colon)]) + "***" + String(value[at...])
+        guard let schemeEnd = value.firstRange(of: "://") else { return value }
+        var shown = value
+        if let at = value.lastIndex(of: "@"), let colon = value[schemeEnd.upperBound..<at].firstIndex(of: ":") {
+            shown = String(value[...colon]) + "***" + String(value[at...])
+        }
+        guard let mark = shown.firstIndex(of: "?") else { return shown }
+        let pairs = shown[shown.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false).map { pair in
+            pair.lowercased().hasPrefix("password=") ? "password=***" : String(pair)
+        }
+        return String(shown[...mark]) + pairs.joined(separator: "&")
     }
 }

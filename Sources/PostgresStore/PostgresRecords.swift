@@ -1,0 +1,204 @@
+import CostLedger
+import PostgresNIO
+import Pricing
+
+/// How a ``LedgerRecord`` is a row of `events`, both ways, and how a row is a ``LineItem``:
+/// column for column what the SQLite store stores and reads back.
+enum PostgresRecords {
+    /// The columns of `events` in the order ``record(from:)`` reads and ``EventColumns`` writes them.
+    static let columns: [ArrayColumn] = [
+        .init("seq", "bigint"), .init("id", "text"), .init("ts_ms", "bigint"), .init("tenant_id", "text"), .init("kind", "text"),
+        .init("worker", "text"), .init("operation", "text"), .init("conversation_id", "text"), .init("provider", "text"),
+        .init("model", "text"), .init("input_tokens", "bigint"), .init("output_tokens", "bigint"), .init("cached_tokens", "bigint"),
+        .init("cache_write_tokens", "bigint"), .init("batch", "boolean"), .init("prompt_fingerprint", "text"), .init("service", "text"),
+        .init("units", "bigint"), .init("request_key", "text"), .init("status", "text"), .init("cost_nanos", "bigint"),
+        .init("price_ref", "text"), .init("estimated", "boolean"), .init("free_quota", "boolean"), .init("hash", "bytea"),
+        .init("cache_write_1h_tokens", "bigint"), .init("input_audio_tokens", "bigint"), .init("input_image_tokens", "bigint"),
+        .init("output_audio_tokens", "bigint"), .init("output_image_tokens", "bigint"), .init("reasoning_tokens", "bigint"),
+        .init("web_search_requests", "bigint"), .init("service_tier", "text"), .init("provider_cost_nanos", "bigint"),
+    ]
+
+    static let selectList = columns.map(\.name).joined(separator: ", ")
+
+    /// The columns ``lineItem(from:into:)`` reads.
+    static let lineItemSelectList =
+        "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, service, status, input_tokens, "
+        + "output_tokens, cached_tokens, cache_write_tokens, batch, units, cost_nanos, estimated, price_ref, cache_write_1h_tokens, "
+        + "input_audio_tokens, input_image_tokens, output_audio_tokens, output_image_tokens, reasoning_tokens, web_search_requests, "
+        + "service_tier, provider_cost_nanos"
+
+    /// Rebuilds a record from a row selected with ``selectList``.
+    static func record(from row: PostgresCells) throws(LedgerError) -> LedgerRecord {
+        let sequence = try row.int64(0)
+        func text(_ column: Int) throws(LedgerError) -> String {
+            guard let value = try row.string(column) else {
+                throw LedgerError(.corruptRow, "event at sequence \(sequence) has no value in column \(columns[column].name)")
+            }
+            return value
+        }
+        guard let status = CallStatus(rawValue: try text(19)) else {
+            throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown status")
+        }
+        let usage: UsageEvent.Usage
+        switch try text(4) {
+        case "llm":
+            var tier: ServiceTier?
+            if let name = try row.string(32) {
+                guard let known = ServiceTier(rawValue: name) else {
+                    throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown service tier")
+                }
+                tier = known
+            }
+            let tokens = LLMUsage(
+                inputTokens: try row.int64(10), outputTokens: try row.int64(11), cachedTokens: try row.int64(12),
+                cacheWriteTokens: try row.int64(13), batch: try row.bool(14), cacheWrite1hTokens: try row.int64(25),
+                inputAudioTokens: try row.int64(26), inputImageTokens: try row.int64(27), outputAudioTokens: try row.int64(28),
+                outputImageTokens: try row.int64(29), reasoningTokens: try row.int64(30), webSearchRequests: try row.int64(31),
+                serviceTier: tier)
+            usage = .llm(
+                LLMCall(
+                    provider: try text(8), model: try text(9), tokens: tokens, promptFingerprint: try row.string(15), status: status,
+                    providerCost: try row.optionalInt64(33).map { Money(nanos: $0) }))
+        case "api":
+            usage = .api(APICall(service: try text(16), units: try row.int64(17), status: status, requestKey: try row.string(18)))
+        default:
+            throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown kind")
+        }
+        let event = UsageEvent(
+            id: try text(1), timestamp: Timestamp(millis: try row.int64(2)), tenantID: try text(3), worker: try text(5),
+            operation: try text(6), conversationID: try row.string(7), usage: usage)
+        let pricing = EventPricing(
+            cost: Money(nanos: try row.int64(20)), priceReference: try row.string(21), estimated: try row.bool(22),
+            freeQuota: try row.bool(23))
+        return LedgerRecord(sequence: sequence, event: event, pricing: pricing, hash: ChainHash(bytes: row.bytes(24)))
+    }
+
+    /// Refills `item` from a row selected with ``lineItemSelectList``; its text fields are copied
+    /// from the row's bytes, in ``LineItem/TextField`` order.
+    static func lineItem(from row: PostgresCells, into item: inout LineItem) throws(LedgerError) {
+        // The table's CHECK constraints allow only these values: the first byte tells them apart.
+        item.kind = row.withText(4) { $0.first == UInt8(ascii: "l") } ? .llm : .api
+        item.status = row.withText(11) { $0.first == UInt8(ascii: "s") } ? .success : .error
+        item.batch = try row.bool(16)
+        item.sequence = try row.int64(0)
+        item.timestamp = Timestamp(millis: try row.int64(2))
+        item.tokens = (try row.int64(12), try row.int64(13), try row.int64(14), try row.int64(15))
+        item.units = try row.int64(17)
+        item.cost = Money(nanos: try row.int64(18))
+        item.estimated = try row.bool(19)
+        item.moreTokens = (try row.int64(21), try row.int64(22), try row.int64(23), try row.int64(24), try row.int64(25), try row.int64(26))
+        item.webSearchRequests = try row.int64(27)
+        let tier = row.withText(28) { name in ServiceTier.allCases.first { $0.rawValue.utf8.elementsEqual(name) } }
+        item.serviceTier = item.kind == .api ? nil : tier ?? (item.batch ? .batch : .standard)
+        item.providerCost = try row.optionalInt64(29).map { Money(nanos: $0) }
+        item.clearText()
+        for column in [1, 3, 5, 6, 7, 8, 9, 10, 20] { row.withText(column) { item.appendText($0) } }
+    }
+}
+
+/// The `events` columns of records to append, one array each, bound in ``PostgresRecords/columns`` order.
+struct EventColumns {
+    private var seq: [Int64] = [], id: [String] = [], tsMillis: [Int64] = [], tenantID: [String] = [], kind: [String] = []
+    private var worker: [String] = [], operation: [String] = [], conversationID: [String?] = [], provider: [String?] = []
+    private var model: [String?] = [], inputTokens: [Int64?] = [], outputTokens: [Int64?] = [], cachedTokens: [Int64?] = []
+    private var cacheWriteTokens: [Int64?] = [], batch: [Bool?] = [], promptFingerprint: [String?] = [], service: [String?] = []
+    private var units: [Int64?] = [], requestKey: [String?] = [], status: [String] = [], cost: [Int64] = []
+    private var priceReference: [String?] = [], estimated: [Bool] = [], freeQuota: [Bool] = [], hash: [ByteBuffer] = []
+    /// The section 11.1 counts, in column order (`cache_write_1h_tokens` … `web_search_requests`).
+    private var moreTokens: [[Int64?]] = Array(repeating: [], count: 7)
+    private var serviceTier: [String?] = [], providerCost: [Int64?] = []
+
+    init(_ records: some Collection<LedgerRecord>) {
+        for record in records { append(record) }
+    }
+
+    private mutating func append(_ record: LedgerRecord) {
+        let event = record.event
+        seq.append(record.sequence)
+        id.append(event.id)
+        tsMillis.append(event.timestamp.millis)
+        tenantID.append(event.tenantID)
+        kind.append(event.kind.rawValue)
+        worker.append(event.worker)
+        operation.append(event.operation)
+        conversationID.append(event.conversationID)
+        switch event.usage {
+        case .llm(let call):
+            let tokens = call.tokens
+            provider.append(call.provider)
+            model.append(call.model)
+            inputTokens.append(tokens.inputTokens)
+            outputTokens.append(tokens.outputTokens)
+            cachedTokens.append(tokens.cachedTokens)
+            cacheWriteTokens.append(tokens.cacheWriteTokens)
+            batch.append(tokens.batch)
+            promptFingerprint.append(call.promptFingerprint)
+            service.append(nil)
+            units.append(nil)
+            requestKey.append(nil)
+            status.append(call.status.rawValue)
+            let more = [
+                tokens.cacheWrite1hTokens, tokens.inputAudioTokens, tokens.inputImageTokens, tokens.outputAudioTokens,
+                tokens.outputImageTokens, tokens.reasoningTokens, tokens.webSearchRequests,
+            ]
+            for (index, count) in more.enumerated() { moreTokens[index].append(count) }
+            serviceTier.append(tokens.serviceTier.rawValue)
+            providerCost.append(call.providerCost?.nanos)
+        case .api(let call):
+            provider.append(nil)
+            model.append(nil)
+            inputTokens.append(nil)
+            outputTokens.append(nil)
+            cachedTokens.append(nil)
+            cacheWriteTokens.append(nil)
+            batch.append(nil)
+            promptFingerprint.append(nil)
+            service.append(call.service)
+            units.append(call.units)
+            requestKey.append(call.requestKey)
+            status.append(call.status.rawValue)
+            for index in moreTokens.indices { moreTokens[index].append(nil) }
+            serviceTier.append(nil)
+            providerCost.append(nil)
+        }
+        cost.append(record.pricing.cost.nanos)
+        priceReference.append(record.pricing.priceReference)
+        estimated.append(record.pricing.estimated)
+        freeQuota.append(record.pricing.freeQuota)
+        hash.append(ByteBuffer(bytes: record.hash.bytes))
+    }
+
+    /// The arrays, in ``PostgresRecords/columns`` order.
+    var bindings: PostgresBindings {
+        var binds = PostgresBindings(capacity: PostgresRecords.columns.count)
+        binds.append(seq)
+        binds.append(id)
+        binds.append(tsMillis)
+        binds.append(tenantID)
+        binds.append(kind)
+        binds.append(worker)
+        binds.append(operation)
+        binds.append(NullableArray(conversationID))
+        binds.append(NullableArray(provider))
+        binds.append(NullableArray(model))
+        binds.append(NullableArray(inputTokens))
+        binds.append(NullableArray(outputTokens))
+        binds.append(NullableArray(cachedTokens))
+        binds.append(NullableArray(cacheWriteTokens))
+        binds.append(NullableArray(batch))
+        binds.append(NullableArray(promptFingerprint))
+        binds.append(NullableArray(service))
+        binds.append(NullableArray(units))
+        binds.append(NullableArray(requestKey))
+        binds.append(status)
+        binds.append(cost)
+        binds.append(NullableArray(priceReference))
+        binds.append(estimated)
+        binds.append(freeQuota)
+        binds.append(hash)
+        for column in moreTokens { binds.append(NullableArray(column)) }
+        binds.append(NullableArray(serviceTier))
+        binds.append(NullableArray(providerCost))
+        return binds
+    }
+}
