@@ -12,7 +12,15 @@ struct PostgresCells {
 
     func int64(_ column: Int) throws(LedgerError) -> Int64 { try optionalInt64(column) ?? 0 }
 
-    func optionalInt64(_ column: Int) throws(LedgerError) -> Int64? { try decode(column, as: Int64?.self) }
+    func optionalInt64(_ column: Int) throws(LedgerError) -> Int64? {
+        // A BIGINT in binary format is its 8 bytes, big-endian: read at once (rollups are mostly integers).
+        let cell = cells[column]
+        guard var bytes = cell.bytes else { return nil }
+        if cell.dataType == .int8, cell.format == .binary, bytes.readableBytes == 8, let value = bytes.readInteger(as: Int64.self) {
+            return value
+        }
+        return try decode(column, as: Int64?.self)
+    }
 
     func bool(_ column: Int) throws(LedgerError) -> Bool { try decode(column, as: Bool?.self) ?? false }
 
@@ -35,4 +43,11 @@ struct PostgresCells {
             throw LedgerError(.corruptRow, "column \(cell.columnName) holds a \(cell.dataType) that is not a \(Value.self)")
         }
     }
+}
+
+extension PostgresCells: StoredEventRow {
+    package func integer(_ column: Int) throws(LedgerError) -> Int64 { try int64(column) }
+    package func optionalInteger(_ column: Int) throws(LedgerError) -> Int64? { try optionalInt64(column) }
+    package func flag(_ column: Int) throws(LedgerError) -> Bool { try bool(column) }
+    package func text(_ column: Int) throws(LedgerError) -> String? { try string(column) }
 }

@@ -74,11 +74,10 @@ extension PostgresLedgerStore {
     public func forEachPromptCacheRollup(
         buckets: Range<Int64>, minimumRequests: Int64, _ body: (PromptCacheKey, PromptCacheTotals) throws -> Void
     ) async throws {
-        var query = Self.range(
+        // The minimum spelled out (an integer), so that the planner can use the partial index of repeats.
+        let query = Self.range(
             "SELECT bucket, tenant_id, provider, model, fingerprint, requests, uncached_tokens, first_ms, first_uncached_tokens "
-                + "FROM rollup_prompt_cache WHERE bucket >= $1 AND bucket < $2 AND requests >= $3 "
-                + "ORDER BY bucket, tenant_id, provider, model, fingerprint", buckets)
-        query.binds.append(minimumRequests)
+                + "FROM rollup_prompt_cache WHERE bucket >= $1 AND bucket < $2 AND requests >= \(minimumRequests)", buckets)
         try await session.withLink { link in
             try await link.forEachRow(query, "cannot read the prompt-cache rollup") { row in
                 let key = PromptCacheKey(
@@ -99,8 +98,7 @@ extension PostgresLedgerStore {
     ) async throws {
         var query = Self.range(
             "SELECT tenant_id, service, operation, request_key, sum(requests)::bigint, sum(cost_nanos)::bigint FROM rollup_request_key "
-                + "WHERE day >= $1 AND day < $2 GROUP BY tenant_id, service, operation, request_key HAVING sum(requests) >= $3 "
-                + "ORDER BY tenant_id, service, operation, request_key", days)
+                + "WHERE day >= $1 AND day < $2 GROUP BY tenant_id, service, operation, request_key HAVING sum(requests) >= $3", days)
         query.binds.append(minimumRequests)
         try await session.withLink { link in
             try await link.forEachRow(query, "cannot read the request-key rollup") { row in

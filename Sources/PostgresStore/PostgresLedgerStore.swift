@@ -91,7 +91,7 @@ public final class PostgresLedgerStore: LedgerStore {
     public func forEachRecord(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) async throws {
         let select = Self.select(PostgresRecords.selectList, query)
         try await session.withLink { link in
-            try await link.forEachRow(select, "cannot read events") { row in try body(try PostgresRecords.record(from: row)) }
+            try await link.forEachRow(select, "cannot read events") { row in try body(try LedgerRecord(stored: row)) }
         }
     }
 

@@ -5,7 +5,8 @@ import Pricing
 /// How a ``LedgerRecord`` is a row of `events`, both ways, and how a row is a ``LineItem``:
 /// column for column what the SQLite store stores and reads back.
 enum PostgresRecords {
-    /// The columns of `events` in the order ``record(from:)`` reads and ``EventColumns`` writes them.
+    /// The columns of `events` with their types, in the order ``LedgerRecord/storedColumns`` names them
+    /// (``LedgerRecord/init(stored:)`` reads them) and ``EventColumns`` writes them.
     static let columns: [ArrayColumn] = [
         .init("seq", "bigint"), .init("id", "text"), .init("ts_ms", "bigint"), .init("tenant_id", "text"), .init("kind", "text"),
         .init("worker", "text"), .init("operation", "text"), .init("conversation_id", "text"), .init("provider", "text"),
@@ -26,52 +27,6 @@ enum PostgresRecords {
         + "output_tokens, cached_tokens, cache_write_tokens, batch, units, cost_nanos, estimated, price_ref, cache_write_1h_tokens, "
         + "input_audio_tokens, input_image_tokens, output_audio_tokens, output_image_tokens, reasoning_tokens, web_search_requests, "
         + "service_tier, provider_cost_nanos"
-
-    /// Rebuilds a record from a row selected with ``selectList``.
-    static func record(from row: PostgresCells) throws(LedgerError) -> LedgerRecord {
-        let sequence = try row.int64(0)
-        func text(_ column: Int) throws(LedgerError) -> String {
-            guard let value = try row.string(column) else {
-                throw LedgerError(.corruptRow, "event at sequence \(sequence) has no value in column \(columns[column].name)")
-            }
-            return value
-        }
-        guard let status = CallStatus(rawValue: try text(19)) else {
-            throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown status")
-        }
-        let usage: UsageEvent.Usage
-        switch try text(4) {
-        case "llm":
-            var tier: ServiceTier?
-            if let name = try row.string(32) {
-                guard let known = ServiceTier(rawValue: name) else {
-                    throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown service tier")
-                }
-                tier = known
-            }
-            let tokens = LLMUsage(
-                inputTokens: try row.int64(10), outputTokens: try row.int64(11), cachedTokens: try row.int64(12),
-                cacheWriteTokens: try row.int64(13), batch: try row.bool(14), cacheWrite1hTokens: try row.int64(25),
-                inputAudioTokens: try row.int64(26), inputImageTokens: try row.int64(27), outputAudioTokens: try row.int64(28),
-                outputImageTokens: try row.int64(29), reasoningTokens: try row.int64(30), webSearchRequests: try row.int64(31),
-                serviceTier: tier)
-            usage = .llm(
-                LLMCall(
-                    provider: try text(8), model: try text(9), tokens: tokens, promptFingerprint: try row.string(15), status: status,
-                    providerCost: try row.optionalInt64(33).map { Money(nanos: $0) }))
-        case "api":
-            usage = .api(APICall(service: try text(16), units: try row.int64(17), status: status, requestKey: try row.string(18)))
-        default:
-            throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown kind")
-        }
-        let event = UsageEvent(
-            id: try text(1), timestamp: Timestamp(millis: try row.int64(2)), tenantID: try text(3), worker: try text(5),
-            operation: try text(6), conversationID: try row.string(7), usage: usage)
-        let pricing = EventPricing(
-            cost: Money(nanos: try row.int64(20)), priceReference: try row.string(21), estimated: try row.bool(22),
-            freeQuota: try row.bool(23))
-        return LedgerRecord(sequence: sequence, event: event, pricing: pricing, hash: ChainHash(bytes: row.bytes(24)))
-    }
 
     /// Refills `item` from a row selected with ``lineItemSelectList``; its text fields are copied
     /// from the row's bytes, in ``LineItem/TextField`` order.

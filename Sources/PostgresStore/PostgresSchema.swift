@@ -172,6 +172,8 @@ enum PostgresSchema {
             PRIMARY KEY (bucket, tenant_id, provider, model, fingerprint)
         )
         """,
+        // The optimiser reads only the windows with a repeat: most windows hold one request.
+        "CREATE INDEX rollup_prompt_cache_repeats ON rollup_prompt_cache (bucket) WHERE requests >= 2",
         """
         CREATE TABLE rollup_request_key (
             day BIGINT NOT NULL,

@@ -23,7 +23,7 @@ struct PostgresWriteTransaction: LedgerWriteTransaction {
         binds.append(ids)
         let query = PostgresQuery(unsafeSQL: "SELECT \(PostgresRecords.selectList) FROM events WHERE id = ANY($1::text[])", binds: binds)
         try await link.forEachRow(query, "cannot look up stored events") { row in
-            let record = try PostgresRecords.record(from: row)
+            let record = try LedgerRecord(stored: row)
             stored[record.event.id] = record
         }
         return stored

@@ -176,3 +176,11 @@ final class SQLiteStatement {
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 }
+
+extension SQLiteStatement: StoredEventRow {
+    package func integer(_ column: Int) -> Int64 { int64(Int32(column)) }
+    package func optionalInteger(_ column: Int) -> Int64? { isNull(Int32(column)) ? nil : int64(Int32(column)) }
+    package func flag(_ column: Int) -> Bool { int64(Int32(column)) != 0 }
+    package func text(_ column: Int) -> String? { string(Int32(column)) }
+    package func bytes(_ column: Int) -> [UInt8] { blob(Int32(column)) }
+}

@@ -191,7 +191,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     private func forEachRecordInGate(_ query: RecordQuery, _ body: (LedgerRecord) throws -> Void) throws {
         guard let statement = try select(recordColumns, query) else { return }
         while try statement.step() {
-            try body(try Statements.record(from: statement))
+            try body(try LedgerRecord(stored: statement))
         }
     }
 

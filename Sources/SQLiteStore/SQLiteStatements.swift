@@ -4,14 +4,13 @@ import Pricing
 
 /// The prepared statements of the write path, made once per connection.
 final class Statements {
-    /// The columns a record is read from (see ``record(from:)``), and written to.
+    /// The columns a record is read from (``LedgerRecord/init(stored:)``), and written to.
     static let columns = recordColumns(fileVersion: SQLiteSchema.version)
 
-    /// The record columns of a file of `fileVersion` (see ``SQLiteSchema/section11Select(fileVersion:)``).
+    /// The record columns (``LedgerRecord/storedColumns``) of a file of `fileVersion` (see
+    /// ``SQLiteSchema/section11Select(fileVersion:)``).
     static func recordColumns(fileVersion: Int64) -> String {
-        "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, input_tokens, "
-            + "output_tokens, cached_tokens, cache_write_tokens, batch, prompt_fingerprint, service, units, request_key, "
-            + "status, cost_nanos, price_ref, estimated, free_quota, hash, " + SQLiteSchema.section11Select(fileVersion: fileVersion)
+        LedgerRecord.storedColumns.prefix(25).joined(separator: ", ") + ", " + SQLiteSchema.section11Select(fileVersion: fileVersion)
     }
 
     let insert: SQLiteStatement
@@ -116,52 +115,6 @@ final class Statements {
         s.bind(23, record.pricing.estimated)
         s.bind(24, record.pricing.freeQuota)
         s.bind(25, record.hash.bytes)
-    }
-
-    /// Rebuilds a record from a row selected with ``columns``.
-    static func record(from s: SQLiteStatement) throws(LedgerError) -> LedgerRecord {
-        let sequence = s.int64(0)
-        func text(_ column: Int32) throws(LedgerError) -> String {
-            guard let value = s.string(column) else {
-                throw LedgerError(.corruptRow, "event at sequence \(sequence) has no value in column \(column)")
-            }
-            return value
-        }
-        guard let status = CallStatus(rawValue: try text(19)) else {
-            throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown status")
-        }
-        let usage: UsageEvent.Usage
-        switch try text(4) {
-        case "llm":
-            // A NULL section 11.1 column (an event stored before version 3) reads as its default.
-            var tier: ServiceTier?
-            if let name = s.string(32) {
-                guard let known = ServiceTier(rawValue: name) else {
-                    throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown service tier")
-                }
-                tier = known
-            }
-            let tokens = LLMUsage(
-                inputTokens: s.int64(10), outputTokens: s.int64(11), cachedTokens: s.int64(12),
-                cacheWriteTokens: s.int64(13), batch: s.int64(14) != 0, cacheWrite1hTokens: s.int64(25),
-                inputAudioTokens: s.int64(26), inputImageTokens: s.int64(27), outputAudioTokens: s.int64(28),
-                outputImageTokens: s.int64(29), reasoningTokens: s.int64(30), webSearchRequests: s.int64(31), serviceTier: tier)
-            usage = .llm(
-                LLMCall(
-                    provider: try text(8), model: try text(9), tokens: tokens, promptFingerprint: s.string(15), status: status,
-                    providerCost: s.isNull(33) ? nil : Money(nanos: s.int64(33))))
-        case "api":
-            usage = .api(APICall(service: try text(16), units: s.int64(17), status: status, requestKey: s.string(18)))
-        default:
-            throw LedgerError(.corruptRow, "event at sequence \(sequence) has an unknown kind")
-        }
-        let event = UsageEvent(
-            id: try text(1), timestamp: Timestamp(millis: s.int64(2)), tenantID: try text(3), worker: try text(5),
-            operation: try text(6), conversationID: s.string(7), usage: usage)
-        let pricing = EventPricing(
-            cost: Money(nanos: s.int64(20)), priceReference: s.string(21), estimated: s.int64(22) != 0,
-            freeQuota: s.int64(23) != 0)
-        return LedgerRecord(sequence: sequence, event: event, pricing: pricing, hash: ChainHash(bytes: s.blob(24)))
     }
 }
 

@@ -29,7 +29,7 @@ struct SQLiteWriteTransaction: LedgerWriteTransaction {
         for id in ids {
             defer { s.reset() }
             s.bind(1, id)
-            if try s.step() { stored[id] = try Statements.record(from: s) }
+            if try s.step() { stored[id] = try LedgerRecord(stored: s) }
         }
         return stored
     }
