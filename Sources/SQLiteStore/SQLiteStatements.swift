@@ -14,7 +14,8 @@ final class Statements {
     }
 
     let insert: SQLiteStatement
-    let byID: SQLiteStatement
+    /// The stored records among the ids of a JSON array (one statement for a whole batch).
+    let byIDs: SQLiteStatement
     let tail: SQLiteStatement
     let quotaUsed: SQLiteStatement
     let setQuotaUsed: SQLiteStatement
@@ -32,7 +33,7 @@ final class Statements {
         self.connection = connection
         let placeholders = (1...(25 + SQLiteSchema.section11Columns.count)).map { "?\($0)" }.joined(separator: ", ")
         insert = try connection.prepare("INSERT INTO events (\(Self.columns)) VALUES (\(placeholders))")
-        byID = try connection.prepare("SELECT \(Self.columns) FROM events WHERE id = ?1")
+        byIDs = try connection.prepare("SELECT \(Self.columns) FROM events WHERE id IN (SELECT value FROM json_each(?1))")
         tail = try connection.prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         quotaUsed = try connection.prepare(
             "SELECT used FROM quota_usage WHERE service = ?1 AND operation = ?2 AND tenant_id = ?3 AND month = ?4")

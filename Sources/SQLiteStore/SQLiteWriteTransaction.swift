@@ -25,13 +25,37 @@ struct SQLiteWriteTransaction: LedgerWriteTransaction {
 
     func storedRecords(ids: [String]) throws -> [String: LedgerRecord] {
         var stored: [String: LedgerRecord] = [:]
-        let s = statements.byID
-        for id in ids {
-            defer { s.reset() }
-            s.bind(1, id)
-            if try s.step() { stored[id] = try LedgerRecord(stored: s) }
+        guard !ids.isEmpty else { return stored }
+        let s = statements.byIDs
+        defer { s.reset() }
+        s.bind(1, Self.jsonArray(ids))
+        while try s.step() {
+            let record = try LedgerRecord(stored: s)
+            stored[record.event.id] = record
         }
         return stored
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// `ids` as a JSON array of strings (quotes, backslashes and control characters escaped).
+    private static func jsonArray(_ ids: [String]) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        bytes.reserveCapacity(ids.count * 40)
+        for (index, id) in ids.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in id.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
+                case 0..<0x20: bytes += Array("\\u00".utf8) + [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 15)]]
+                default: bytes.append(byte)
+                }
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func append(_ records: [LedgerRecord]) throws {
