@@ -20,14 +20,7 @@ public struct LedgerApp: Sendable {
     /// Runs `body` with a reader of the ledger, closed when `body` ends.
     public func withReader<Result>(_ body: (any LedgerStore) async throws -> Result) async throws -> Result {
         let reader = try await location.openReader()
-        do {
-            let result = try await body(reader)
-            await reader.close()
-            return result
-        } catch {
-            await reader.close()
-            throw error
-        }
+        return try await reader.closing { try await body(reader) }
     }
 
     /// Opens further readers for work split across tasks; nil where another reader would not see
@@ -121,22 +114,11 @@ extension LedgerApp {
         from source: StoreLocation, to destination: StoreLocation, prices: PriceTable, progress: (Int64) -> Void = { _ in }
     ) async throws -> CopyReport {
         let reader = try await source.openReader()
-        let writer: any LedgerStore
-        do {
-            writer = try await destination.openWriter()
-        } catch {
-            await reader.close()
-            throw error
-        }
-        do {
-            let report = try await LedgerCopy.run(from: reader, to: writer, pricer: EventPricer(prices: prices), progress: progress)
-            await reader.close()
-            await writer.close()
-            return report
-        } catch {
-            await reader.close()
-            await writer.close()
-            throw error
+        return try await reader.closing {
+            let writer = try await destination.openWriter()
+            return try await writer.closing {
+                try await LedgerCopy.run(from: reader, to: writer, pricer: EventPricer(prices: prices), progress: progress)
+            }
         }
     }
 }

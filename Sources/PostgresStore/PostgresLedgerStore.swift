@@ -73,7 +73,6 @@ public final class PostgresLedgerStore: LedgerStore {
         return try await session.withLink { link in
             try await link.run("BEGIN", "cannot begin a write transaction")
             do {
-                try await link.run("SET LOCAL synchronous_commit = on", "cannot begin a write transaction")
                 var binds = PostgresBindings()
                 binds.append(PostgresSchema.writeLock)
                 try await link.run(

@@ -146,7 +146,10 @@ struct PostgresURL: Sendable {
             configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: try tls())
         }
         if let connectTimeoutSeconds, connectTimeoutSeconds > 0 { configuration.options.connectTimeout = .seconds(connectTimeoutSeconds) }
-        if let applicationName { configuration.options.additionalStartupParameters = [("application_name", applicationName)] }
+        // Every session commits durably whatever the server's or the role's default: set once in
+        // the startup packet rather than per transaction.
+        configuration.options.additionalStartupParameters = [("synchronous_commit", "on")]
+        if let applicationName { configuration.options.additionalStartupParameters.append(("application_name", applicationName)) }
         return configuration
     }
 

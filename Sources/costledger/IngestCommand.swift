@@ -56,16 +56,13 @@ struct IngestCommand: AsyncParsableCommand {
         let progress = ProgressLine(verb: "ingest", enabled: !quiet)
         let totals: IngestTotals
         do {
-            totals = try await NDJSONIngest().run(sources, into: ledger, onRejected: spool.add) { totals in
-                progress.update("\(totals.lines) lines: \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected", count: totals.lines)
+            totals = try await ledger.store.closing {
+                try await NDJSONIngest().run(sources, into: ledger, onRejected: spool.add) { totals in
+                    progress.update("\(totals.lines) lines: \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected", count: totals.lines)
+                }
             }
-            await ledger.store.close()
         } catch let error as LedgerError where error.code == .input {
-            await ledger.store.close()
             throw CLIError.usage(error.message)
-        } catch {
-            await ledger.store.close()
-            throw error
         }
         progress.finish("\(totals.lines) lines: \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected", count: totals.lines)
         try spool.printSummary(accepted: totals.accepted, duplicates: totals.duplicates)

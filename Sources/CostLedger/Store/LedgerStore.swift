@@ -71,6 +71,20 @@ public protocol LedgerStore: Sendable {
     func close() async
 }
 
+extension LedgerStore {
+    /// Runs `body`, then closes the store, whether `body` returned or threw.
+    public func closing<Result>(after body: () async throws -> Result) async throws -> Result {
+        do {
+            let result = try await body()
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
+    }
+}
+
 /// The operations of a write transaction. They see the ledger as this transaction leaves it, and
 /// no other writer changes it until the transaction ends.
 public protocol LedgerWriteTransaction {

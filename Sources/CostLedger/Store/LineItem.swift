@@ -84,10 +84,4 @@ public struct LineItem: Sendable {
         text.append(contentsOf: bytes)
         ends.append(text.count)
     }
-
-    /// Appends the next text field (in ``TextField`` order).
-    public mutating func appendText(_ string: String) {
-        var string = string
-        string.withUTF8 { appendText($0) }
-    }
 }

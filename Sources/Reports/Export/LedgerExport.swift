@@ -1,6 +1,5 @@
 import CSVCodec
 import CostLedger
-import Foundation
 import Pricing
 
 /// Finance line items: one per stored event in a time range, in ledger order, streamed.
@@ -60,14 +59,10 @@ public struct LedgerExport {
                 try output.write(buffer)
                 return rows
             }
-            let readers = [try await openReader(), try await openReader()]
-            do {
-                let rows = try await writeCSVInParallel(range, readers: readers, to: output)
-                for reader in readers { await reader.close() }
-                return rows
-            } catch {
-                for reader in readers { await reader.close() }
-                throw error
+            let first = try await openReader()
+            return try await first.closing {
+                let second = try await openReader()
+                return try await second.closing { try await writeCSVInParallel(range, readers: [first, second], to: output) }
             }
         case .json:
             var rows = 0

@@ -63,14 +63,9 @@ public struct ReportSnapshot: Sendable {
             return try await Optimizer(aggregates: aggregates, prices: prices, downgrades: downgrades, settings: settings).recommend(asOf: asOf)
         case .another(let openReader):
             let reader = try await openReader()
-            do {
-                let found = try await Optimizer(aggregates: LedgerAggregates(store: reader), prices: prices, downgrades: downgrades, settings: settings)
+            return try await reader.closing {
+                try await Optimizer(aggregates: LedgerAggregates(store: reader), prices: prices, downgrades: downgrades, settings: settings)
                     .recommend(asOf: asOf)
-                await reader.close()
-                return found
-            } catch {
-                await reader.close()
-                throw error
             }
         }
     }
