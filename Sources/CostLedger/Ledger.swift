@@ -16,8 +16,8 @@ public struct Ledger: Sendable {
 
     /// What happened to one event offered to ``append(_:)``.
     public enum AppendOutcome: Sendable, Hashable {
-        /// Stored at this sequence number.
-        case accepted(sequence: Int64)
+        /// Stored at this sequence number; `late` when its month was closed (section 14.1).
+        case accepted(sequence: Int64, late: Bool = false)
         /// Already stored with the same content at this sequence number; not stored again.
         case duplicate(sequence: Int64)
         /// The id is stored with different content.
@@ -84,7 +84,8 @@ public struct Ledger: Sendable {
         var rollups = batch.rollups
         let pricer = pricer
         return try await store.write { transaction in
-            var (sequence, hash) = try await transaction.tail()
+            let tail = try await transaction.tail()
+            var (sequence, hash) = (tail.sequence, tail.hash)
             let stored = try await transaction.storedRecords(ids: batch.candidates.map(\.event.id))
             var pools: Set<QuotaPool> = []
             for candidate in batch.candidates {
@@ -109,7 +110,8 @@ public struct Ledger: Sendable {
                 }
                 let (pricing, pool) = pricer.price(candidate.plan) { quotaCounts[$0, default: 0] }
                 let record = LedgerRecord(
-                    sequence: sequence + 1, event: candidate.event, canonical: candidate.canonical, pricing: pricing, previous: hash)
+                    sequence: sequence + 1, event: candidate.event, canonical: candidate.canonical, pricing: pricing, previous: hash,
+                    lateBillingMonth: BillingMonths.late(candidate.event.timestamp, lastClosed: tail.lastClosedMonth))
                 sequence = record.sequence
                 hash = record.hash
                 appended[id] = records.count
@@ -120,7 +122,7 @@ public struct Ledger: Sendable {
                     rollups.add(candidate.event, pricing: pricer.tentativePricing(candidate.plan), sign: -1)
                     rollups.add(candidate.event, pricing: pricing)
                 }
-                outcomes.append(.accepted(sequence: sequence))
+                outcomes.append(.accepted(sequence: sequence, late: record.lateBillingMonth != nil))
             }
             // A prompt-cache window's first request cannot be taken back: rebuild that rollup from
             // the accepted events when the batch had a duplicate or a conflict (rare).

@@ -43,54 +43,73 @@ public enum LedgerCopy {
     public static func run(
         from source: any LedgerStore, to destination: any LedgerStore, pricer: EventPricer, progress: (Int64) -> Void = { _ in }
     ) async throws -> CopyReport {
-        let existing = try await destination.recordCount()
+        let existing = try await destination.lastSequence()
         guard existing == 0 else {
-            throw Failure(kind: .destinationNotEmpty, description: "the destination already holds \(existing) events: copy only into an empty ledger")
+            throw Failure(kind: .destinationNotEmpty, description: "the destination already holds \(existing) records: copy only into an empty ledger")
         }
         var head = LedgerHead.empty
-        guard let range = try await source.sequenceRange(.all) else { return CopyReport(copied: 0, head: head) }
-        var first = range.lowerBound
-        while first <= range.upperBound {
-            let sequences = first...min(range.upperBound, first + chunk - 1)
-            var records: [LedgerRecord] = []
-            var broken: String?
-            var chained = head
-            try await source.forEachRecord(RecordQuery(sequences: sequences)) { record in
+        var pending: [LedgerEntry] = []
+        var broken: String?
+        var billed: [Int64: EventPricing] = [:]
+        try await source.forEachEntry(
+            chunk: chunk,
+            { entry in
                 guard broken == nil else { return }
-                if record.sequence != chained.sequence + 1 {
-                    broken = "sequence \(chained.sequence + 1) is missing from the source (next stored is \(record.sequence))"
-                } else if chained.hash.next(sequence: record.sequence, canonicalEvent: record.event.canonicalBytes, pricing: record.pricing)
-                    != record.hash
-                {
-                    broken = "sequence \(record.sequence): its hash does not match the chain: the source was altered"
+                let expected = head.sequence + Int64(pending.count) + 1
+                let previous = pending.last?.hash ?? head.hash
+                if entry.sequence != expected {
+                    broken = "sequence \(expected) is missing from the source (next stored is \(entry.sequence))"
+                } else if entry.chainHash(after: previous) != entry.hash {
+                    broken = "sequence \(entry.sequence): its hash does not match the chain: the source was altered"
                 } else {
-                    chained = LedgerHead(sequence: record.sequence, hash: record.hash)
-                    records.append(record)
+                    pending.append(entry)
                 }
-            }
-            if !records.isEmpty { try await append(records, to: destination, pricer: pricer) }
-            head = chained
-            progress(head.sequence)
-            if let broken { throw Failure(kind: .brokenSource, description: broken + "; \(head.sequence) events copied") }
-            first = sequences.upperBound + 1
-        }
+            },
+            afterChunk: {
+                if !pending.isEmpty {
+                    try await append(pending, billed: &billed, to: destination, pricer: pricer)
+                    head = LedgerHead(sequence: pending[pending.count - 1].sequence, hash: pending[pending.count - 1].hash)
+                    pending = []
+                }
+                progress(head.sequence)
+                if let broken { throw Failure(kind: .brokenSource, description: broken + "; \(head.sequence) records copied") }
+            })
         return CopyReport(copied: head.sequence, head: head)
     }
 
     /// Appends sound records, with their rollups and quota counts, in one transaction.
-    private static func append(_ records: [LedgerRecord], to destination: any LedgerStore, pricer: EventPricer) async throws {
+    /// - Parameter billed: each adjusted event's billed pricing so far, carried from chunk to chunk.
+    private static func append(
+        _ entries: [LedgerEntry], billed: inout [Int64: EventPricing], to destination: any LedgerStore, pricer: EventPricer
+    ) async throws {
         var rollups = RollupDelta()
         var drawn: [QuotaPool: Int64] = [:]
-        for record in records {
-            rollups.add(record)
-            if case .quota(_, let pool, _) = pricer.plan(record.event) { drawn[pool, default: 0] += 1 }
+        var records: [LedgerRecord] = []
+        var closes: [CloseRecord] = []
+        var adjustments: [AdjustmentRecord] = []
+        for entry in entries {
+            switch entry {
+            case .event(let record):
+                rollups.add(record)
+                if case .quota(_, let pool, _) = pricer.plan(record.event) { drawn[pool, default: 0] += 1 }
+                records.append(record)
+            case .close(let close):
+                closes.append(close)
+            case .adjustment(let adjustment, let event):
+                rollups.add(adjustment, of: event.event, before: billed[event.sequence] ?? event.pricing)
+                billed[event.sequence] = adjustment.repriced
+                adjustments.append(adjustment)
+            }
         }
         rollups.removeZeros()
-        try await destination.write { transaction in
-            guard try await transaction.tail().sequence == records[0].sequence - 1 else {
+        let first = entries[0].sequence
+        try await destination.write { [records, closes, adjustments, rollups, drawn] transaction in
+            guard try await transaction.tail().sequence == first - 1 else {
                 throw Failure(kind: .destinationChanged, description: "another writer appended to the destination during the copy")
             }
-            try await transaction.append(records)
+            if !records.isEmpty { try await transaction.append(records) }
+            for close in closes { try await transaction.append(close) }
+            if !adjustments.isEmpty { try await transaction.append(adjustments) }
             if !drawn.isEmpty {
                 var counts = try await transaction.quotaUsed(Set(drawn.keys))
                 for (pool, calls) in drawn { counts[pool, default: 0] += calls }

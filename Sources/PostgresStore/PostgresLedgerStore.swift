@@ -106,11 +106,15 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     public func sequenceRange(_ query: RecordQuery) async throws -> ClosedRange<Int64>? {
-        // As in the SQLite store, only the time range counts.
+        // As in the SQLite store, only the time range (or billing month) counts.
         var binds = PostgresBindings()
         var conditions: [String] = []
-        if let from = query.from { conditions.append("ts_ms >= \(Self.bind(from.millis, &binds))") }
-        if let to = query.to { conditions.append("ts_ms < \(Self.bind(to.millis, &binds))") }
+        if let month = query.billingMonth {
+            conditions.append(Self.billedIn(month, &binds))
+        } else {
+            if let from = query.from { conditions.append("ts_ms >= \(Self.bind(from.millis, &binds))") }
+            if let to = query.to { conditions.append("ts_ms < \(Self.bind(to.millis, &binds))") }
+        }
         let sql = "SELECT min(seq), max(seq) FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
         return try await session.withLink { link in
             guard let row = try await link.firstRow(PostgresQuery(unsafeSQL: sql, binds: binds), "cannot read the sequence range"),
@@ -139,9 +143,53 @@ public final class PostgresLedgerStore: LedgerStore {
     public func hash(atSequence sequence: Int64) async throws -> ChainHash? {
         var binds = PostgresBindings()
         binds.append(sequence)
-        let query = PostgresQuery(unsafeSQL: "SELECT hash FROM events WHERE seq = $1", binds: binds)
+        let query = PostgresQuery(
+            unsafeSQL: ["events", "closes", "adjustments"].map { "SELECT hash FROM \($0) WHERE seq = $1" }.joined(separator: " UNION ALL "),
+            binds: binds)
         return try await session.withLink { link in
             try await link.firstRow(query, "cannot read the hash of sequence \(sequence)").map { ChainHash(bytes: $0.bytes(0)) }
+        }
+    }
+
+    public func lastSequence() async throws -> Int64 {
+        let query: PostgresQuery =
+            "SELECT greatest((SELECT max(seq) FROM events), (SELECT max(seq) FROM closes), (SELECT max(seq) FROM adjustments))"
+        return try await session.withLink { link in try await link.firstRow(query, "cannot read the last sequence number")?.int64(0) ?? 0 }
+    }
+
+    public func closes() async throws -> [CloseRecord] {
+        let query = PostgresQuery(unsafeSQL: "SELECT \(CloseRecord.storedColumns.joined(separator: ", ")) FROM closes ORDER BY seq")
+        return try await session.withLink { link in
+            var closes: [CloseRecord] = []
+            try await link.forEachRow(query, "cannot read close records") { row in closes.append(try CloseRecord(stored: row)) }
+            return closes
+        }
+    }
+
+    public func forEachAdjustment(_ query: AdjustmentQuery, _ body: (AdjustmentRecord, LedgerRecord) throws -> Void) async throws {
+        var binds = PostgresBindings()
+        var conditions: [String] = []
+        if let from = query.eventFrom { conditions.append("e.ts_ms >= \(Self.bind(from.millis, &binds))") }
+        if let to = query.eventTo { conditions.append("e.ts_ms < \(Self.bind(to.millis, &binds))") }
+        if let tenantID = query.tenantID {
+            binds.append(tenantID)
+            conditions.append("e.tenant_id = $\(binds.count)")
+        }
+        if let events = query.eventSequences {
+            conditions.append("a.adjusts_seq BETWEEN \(Self.bind(events.lowerBound, &binds)) AND \(Self.bind(events.upperBound, &binds))")
+        }
+        if let month = query.billingMonth { conditions.append("a.billing_month = \(Self.bind(month.index, &binds))") }
+        if let from = query.recordedFrom { conditions.append("a.recorded_ms >= \(Self.bind(from.millis, &binds))") }
+        if let to = query.recordedTo { conditions.append("a.recorded_ms < \(Self.bind(to.millis, &binds))") }
+        let columns = PostgresRecords.columns.map { "e." + $0.name } + AdjustmentRecord.storedColumns.map { "a." + $0 }
+        let select = PostgresQuery(
+            unsafeSQL: "SELECT \(columns.joined(separator: ", ")) FROM adjustments a JOIN events e ON e.seq = a.adjusts_seq"
+                + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY a.seq",
+            binds: binds)
+        try await session.withLink { link in
+            try await link.forEachRow(select, "cannot read adjustments") { row in
+                try body(try AdjustmentRecord(stored: row, from: PostgresRecords.columns.count), try LedgerRecord(stored: row))
+            }
         }
     }
 
@@ -157,8 +205,12 @@ public final class PostgresLedgerStore: LedgerStore {
     private static func select(_ columns: String, _ query: RecordQuery) -> PostgresQuery {
         var binds = PostgresBindings()
         var conditions: [String] = []
-        if let from = query.from { conditions.append("ts_ms >= \(bind(from.millis, &binds))") }
-        if let to = query.to { conditions.append("ts_ms < \(bind(to.millis, &binds))") }
+        if let month = query.billingMonth {
+            conditions.append(billedIn(month, &binds))
+        } else {
+            if let from = query.from { conditions.append("ts_ms >= \(bind(from.millis, &binds))") }
+            if let to = query.to { conditions.append("ts_ms < \(bind(to.millis, &binds))") }
+        }
         if let tenantID = query.tenantID {
             binds.append(tenantID)
             conditions.append("tenant_id = $\(binds.count)")
@@ -166,11 +218,19 @@ public final class PostgresLedgerStore: LedgerStore {
         if let sequences = query.sequences {
             conditions.append("seq BETWEEN \(bind(sequences.lowerBound, &binds)) AND \(bind(sequences.upperBound, &binds))")
         }
+        if query.lateOnly { conditions.append("late_billing_month IS NOT NULL") }
         let order = query.order == .sequence ? "seq" : "ts_ms, seq"
         return PostgresQuery(
             unsafeSQL: "SELECT \(columns) FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
                 + " ORDER BY \(order)",
             binds: binds)
+    }
+
+    /// The condition of the events billed in `month`: its own that were not late, and the late
+    /// events billed into it.
+    private static func billedIn(_ month: CivilMonth, _ binds: inout PostgresBindings) -> String {
+        let own = "ts_ms >= \(bind(month.startMillis, &binds)) AND ts_ms < \(bind(month.endMillis, &binds)) AND late_billing_month IS NULL"
+        return "((\(own)) OR late_billing_month = \(bind(month.index, &binds)))"
     }
 
     /// Appends `value` to `binds` and returns its placeholder.

@@ -17,6 +17,7 @@ enum PostgresRecords {
         .init("cache_write_1h_tokens", "bigint"), .init("input_audio_tokens", "bigint"), .init("input_image_tokens", "bigint"),
         .init("output_audio_tokens", "bigint"), .init("output_image_tokens", "bigint"), .init("reasoning_tokens", "bigint"),
         .init("web_search_requests", "bigint"), .init("service_tier", "text"), .init("provider_cost_nanos", "bigint"),
+        .init("late_billing_month", "bigint"),
     ]
 
     static let selectList = columns.map(\.name).joined(separator: ", ")
@@ -26,7 +27,7 @@ enum PostgresRecords {
         "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, service, status, input_tokens, "
         + "output_tokens, cached_tokens, cache_write_tokens, batch, units, cost_nanos, estimated, price_ref, cache_write_1h_tokens, "
         + "input_audio_tokens, input_image_tokens, output_audio_tokens, output_image_tokens, reasoning_tokens, web_search_requests, "
-        + "service_tier, provider_cost_nanos"
+        + "service_tier, provider_cost_nanos, late_billing_month"
 
     /// Refills `item` from a row selected with ``lineItemSelectList``; its text fields are copied
     /// from the row's bytes, in ``LineItem/TextField`` order.
@@ -46,6 +47,7 @@ enum PostgresRecords {
         let tier = row.withText(28) { name in ServiceTier.allCases.first { $0.rawValue.utf8.elementsEqual(name) } }
         item.serviceTier = item.kind == .api ? nil : tier ?? (item.batch ? .batch : .standard)
         item.providerCost = try row.optionalInt64(29).map { Money(nanos: $0) }
+        item.lateBillingMonth = try row.optionalInt64(30).map(CivilMonth.init(index:))
         item.clearText()
         for column in [1, 3, 5, 6, 7, 8, 9, 10, 20] { row.withText(column) { item.appendText($0) } }
     }
@@ -61,7 +63,7 @@ struct EventColumns {
     private var priceReference: [String?] = [], estimated: [Bool] = [], freeQuota: [Bool] = [], hash: [ByteBuffer] = []
     /// The section 11.1 counts, in column order (`cache_write_1h_tokens` … `web_search_requests`).
     private var moreTokens: [[Int64?]] = Array(repeating: [], count: 7)
-    private var serviceTier: [String?] = [], providerCost: [Int64?] = []
+    private var serviceTier: [String?] = [], providerCost: [Int64?] = [], lateBillingMonth: [Int64?] = []
 
     init(_ records: some Collection<LedgerRecord>) {
         for record in records { append(record) }
@@ -121,6 +123,7 @@ struct EventColumns {
         estimated.append(record.pricing.estimated)
         freeQuota.append(record.pricing.freeQuota)
         hash.append(ByteBuffer(bytes: record.hash.bytes))
+        lateBillingMonth.append(record.lateBillingMonth?.index)
     }
 
     /// The arrays, in ``PostgresRecords/columns`` order.
@@ -154,6 +157,7 @@ struct EventColumns {
         for column in moreTokens { binds.append(NullableArray(column)) }
         binds.append(NullableArray(serviceTier))
         binds.append(NullableArray(providerCost))
+        binds.append(NullableArray(lateBillingMonth))
         return binds
     }
 }

@@ -24,6 +24,41 @@ enum PostgresSchema {
                 + "FOR EACH STATEMENT EXECUTE FUNCTION costledger_events_append_only()",
             quotaUsage,
         ] + rollups,
+        // Version 2: close and adjustment records, and a late event's billing month (section 14).
+        [
+            "ALTER TABLE events ADD COLUMN late_billing_month BIGINT",
+            "CREATE INDEX events_late ON events (late_billing_month) WHERE late_billing_month IS NOT NULL",
+            """
+            CREATE TABLE closes (
+                seq BIGINT PRIMARY KEY CHECK (seq > 0),
+                month BIGINT NOT NULL UNIQUE,
+                recorded_ms BIGINT NOT NULL,
+                hash BYTEA NOT NULL CHECK (length(hash) = 32)
+            )
+            """,
+            """
+            CREATE TABLE adjustments (
+                seq BIGINT PRIMARY KEY CHECK (seq > 0),
+                adjusts_seq BIGINT NOT NULL,
+                cost_delta_nanos BIGINT NOT NULL,
+                cost_nanos BIGINT NOT NULL,
+                price_ref \(text),
+                estimated BOOLEAN NOT NULL,
+                free_quota BOOLEAN NOT NULL,
+                reason \(text) NOT NULL,
+                billing_month BIGINT NOT NULL,
+                recorded_ms BIGINT NOT NULL,
+                hash BYTEA NOT NULL CHECK (length(hash) = 32)
+            )
+            """,
+            "CREATE INDEX adjustments_by_event ON adjustments (adjusts_seq)",
+            "CREATE INDEX adjustments_by_billing_month ON adjustments (billing_month)",
+            recordsAppendOnlyFunction,
+            "CREATE TRIGGER closes_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON closes "
+                + "FOR EACH STATEMENT EXECUTE FUNCTION costledger_records_append_only()",
+            "CREATE TRIGGER adjustments_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON adjustments "
+                + "FOR EACH STATEMENT EXECUTE FUNCTION costledger_records_append_only()",
+        ],
     ]
 
     /// The key of the transaction-level advisory lock every write takes: the one serialisation
@@ -77,6 +112,17 @@ enum PostgresSchema {
         CREATE FUNCTION costledger_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             RAISE EXCEPTION 'the ledger is append-only: events cannot be %',
+                CASE TG_OP WHEN 'UPDATE' THEN 'updated' WHEN 'DELETE' THEN 'deleted' ELSE 'truncated' END
+                USING ERRCODE = 'restrict_violation';
+        END
+        $$
+        """
+
+    /// Refuses any change of stored close and adjustment records.
+    static let recordsAppendOnlyFunction = """
+        CREATE FUNCTION costledger_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'the ledger is append-only: % cannot be %', TG_TABLE_NAME,
                 CASE TG_OP WHEN 'UPDATE' THEN 'updated' WHEN 'DELETE' THEN 'deleted' ELSE 'truncated' END
                 USING ERRCODE = 'restrict_violation';
         END

@@ -10,10 +10,70 @@ struct PostgresWriteTransaction: LedgerWriteTransaction {
     /// Records per `INSERT`: each statement's arrays stay a few megabytes.
     static let appendChunk = 10_000
 
-    func tail() async throws -> (sequence: Int64, hash: ChainHash) {
-        let row = try await link.firstRow("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", "cannot read the chain's tail")
-        guard let row else { return (0, .genesis) }
-        return (try row.int64(0), ChainHash(bytes: row.bytes(1)))
+    func tail() async throws -> ChainTail {
+        // One round trip: the last record of each kind, the last first, each row with the last closed month.
+        let last = ["events", "closes", "adjustments"].map { "(SELECT seq, hash FROM \($0) ORDER BY seq DESC LIMIT 1)" }
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT t.seq, t.hash, (SELECT max(month) FROM closes) FROM (\(last.joined(separator: " UNION ALL "))) t "
+                + "ORDER BY t.seq DESC LIMIT 1")
+        guard let row = try await link.firstRow(query, "cannot read the chain's tail") else {
+            let closed = try await link.firstRow("SELECT max(month) FROM closes", "cannot read the last closed month")
+            return ChainTail(sequence: 0, hash: .genesis, lastClosedMonth: try closed?.optionalInt64(0).map(CivilMonth.init(index:)))
+        }
+        return ChainTail(
+            sequence: try row.int64(0), hash: ChainHash(bytes: row.bytes(1)),
+            lastClosedMonth: try row.optionalInt64(2).map(CivilMonth.init(index:)))
+    }
+
+    func earliestEvent(from: Timestamp, to: Timestamp) async throws -> Timestamp? {
+        var binds = PostgresBindings()
+        binds.append(from.millis)
+        binds.append(to.millis)
+        let query = PostgresQuery(unsafeSQL: "SELECT min(ts_ms) FROM events WHERE ts_ms >= $1 AND ts_ms < $2", binds: binds)
+        return try await link.firstRow(query, "cannot look up events")?.optionalInt64(0).map(Timestamp.init(millis:))
+    }
+
+    func append(_ close: CloseRecord) async throws {
+        var binds = PostgresBindings()
+        binds.append(close.sequence)
+        binds.append(close.month.index)
+        binds.append(close.recordedAt.millis)
+        binds.append(ByteBuffer(bytes: close.hash.bytes))
+        let query = PostgresQuery(
+            unsafeSQL: "INSERT INTO closes (\(CloseRecord.storedColumns.joined(separator: ", "))) VALUES ($1, $2, $3, $4)", binds: binds)
+        try await link.run(query, "cannot append the close record of \(close.month)")
+    }
+
+    func append(_ adjustments: [AdjustmentRecord]) async throws {
+        guard !adjustments.isEmpty else { return }
+        var binds = PostgresBindings(capacity: AdjustmentRecord.storedColumns.count)
+        binds.append(adjustments.map(\.sequence))
+        binds.append(adjustments.map(\.adjustsSequence))
+        binds.append(adjustments.map(\.costDelta.nanos))
+        binds.append(adjustments.map(\.repriced.cost.nanos))
+        binds.append(NullableArray(adjustments.map(\.repriced.priceReference)))
+        binds.append(adjustments.map(\.repriced.estimated))
+        binds.append(adjustments.map(\.repriced.freeQuota))
+        binds.append(adjustments.map(\.reason))
+        binds.append(adjustments.map(\.billingMonth.index))
+        binds.append(adjustments.map(\.recordedAt.millis))
+        binds.append(adjustments.map { ByteBuffer(bytes: $0.hash.bytes) })
+        let types = ["bigint", "bigint", "bigint", "bigint", "text", "boolean", "boolean", "text", "bigint", "bigint", "bytea"]
+        let columns = zip(AdjustmentRecord.storedColumns, types).map { ArrayColumn($0, $1) }
+        try await link.run(.insertRows(into: "adjustments", columns, binds: binds), "cannot append adjustments")
+    }
+
+    func adjustments(ofEvents events: ClosedRange<Int64>) async throws -> [AdjustmentRecord] {
+        var binds = PostgresBindings()
+        binds.append(events.lowerBound)
+        binds.append(events.upperBound)
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT \(AdjustmentRecord.storedColumns.joined(separator: ", ")) FROM adjustments "
+                + "WHERE adjusts_seq BETWEEN $1 AND $2 ORDER BY seq",
+            binds: binds)
+        var found: [AdjustmentRecord] = []
+        try await link.forEachRow(query, "cannot read adjustments") { row in found.append(try AdjustmentRecord(stored: row, from: 0)) }
+        return found
     }
 
     func storedRecords(ids: [String]) async throws -> [String: LedgerRecord] {

@@ -26,6 +26,8 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     /// NULL in place of the section 11.1 columns it lacks.
     private let recordColumns: String
     private let lineItemColumns: String
+    /// Whether the file has the close and adjustment tables (a version 4 file read read-only has not).
+    private let hasSection14Tables: Bool
     let keyDirectory = UsageKeyDirectory()
     /// Read statements that run many times, prepared once.
     private var preparedReads: [String: SQLiteStatement] = [:]
@@ -38,6 +40,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         try connection.execute(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-\(pageCacheMiB * 1024); PRAGMA temp_store=MEMORY;")
         (recordColumns, lineItemColumns) = Self.columns(fileVersion: SQLiteSchema.version)
+        hasSection14Tables = true
         guard try connection.integer("PRAGMA user_version") < SQLiteSchema.version else {
             try Self.checkVersion(connection)
             statements = try Statements(connection: connection)
@@ -50,6 +53,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
             if version < SQLiteSchema.version {
                 try connection.execute(SQLiteSchema.events)
                 try Self.addMissingEventColumns(connection)
+                try connection.execute(SQLiteSchema.lateIndex)
             }
             if version < SQLiteSchema.rollupVersion {
                 for table in SQLiteSchema.rollupTables { try connection.execute("DROP TABLE IF EXISTS \(table)") }
@@ -66,13 +70,13 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         }
     }
 
-    /// Adds the columns of ``SQLiteSchema/section11Columns`` that an older `events` table lacks;
+    /// Adds the columns of ``SQLiteSchema/addedColumns`` that an older `events` table lacks;
     /// its rows get NULL there (appending a column rewrites no row, so the append-only triggers hold).
     private static func addMissingEventColumns(_ connection: SQLiteConnection) throws(LedgerError) {
         let info = try connection.prepare("SELECT name FROM pragma_table_info('events')")
         var present: Set<String> = []
         while try info.step() { present.insert(info.string(0) ?? "") }
-        for column in SQLiteSchema.section11Columns where !present.contains(column.name) {
+        for column in SQLiteSchema.addedColumns where !present.contains(column.name) {
             try connection.execute("ALTER TABLE events ADD COLUMN \(column.name) \(column.definition)")
         }
     }
@@ -82,7 +86,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         let lineItems =
             "seq, id, ts_ms, tenant_id, kind, worker, operation, conversation_id, provider, model, service, status, input_tokens, "
             + "output_tokens, cached_tokens, cache_write_tokens, batch, units, cost_nanos, estimated, price_ref, "
-            + SQLiteSchema.section11Select(fileVersion: fileVersion)
+            + SQLiteSchema.addedColumnsSelect(fileVersion: fileVersion)
         return (Statements.recordColumns(fileVersion: fileVersion), lineItems)
     }
 
@@ -109,6 +113,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
                     + "it cannot be read read-only until a command that writes (ingest, serve) migrates it")
         }
         (recordColumns, lineItemColumns) = Self.columns(fileVersion: version)
+        hasSection14Tables = version >= SQLiteSchema.section14Version
         statements = nil
     }
 
@@ -214,6 +219,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
                 item.webSearchRequests = s.int64(27)
                 item.serviceTier = item.kind == .api ? nil : Self.serviceTier(s.text(28)) ?? (item.batch ? .batch : .standard)
                 item.providerCost = s.isNull(29) ? nil : Money(nanos: s.int64(29))
+                item.lateBillingMonth = s.isNull(30) ? nil : CivilMonth(index: s.int64(30))
                 item.clearText()
                 for column: Int32 in [1, 3, 5, 6, 7, 8, 9, 10, 20] { item.appendText(s.text(column)) }
                 try body(item)
@@ -238,6 +244,14 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     private func sequenceRangeInGate(_ query: RecordQuery) throws(LedgerError) -> ClosedRange<Int64>? {
+        if let month = query.billingMonth {
+            // The month's own events through the time index, its late events through theirs.
+            var own = RecordQuery(from: Timestamp(millis: month.startMillis), to: Timestamp(millis: month.endMillis))
+            own.tenantID = nil
+            let ranges = [try sequenceRangeInGate(own), try lateSequenceRange(month)].compactMap { $0 }
+            guard let low = ranges.map(\.lowerBound).min(), let high = ranges.map(\.upperBound).max() else { return nil }
+            return low...high
+        }
         var time: [String] = []
         if query.from != nil { time.append("ts_ms >= ?1") }
         if query.to != nil { time.append("ts_ms < ?2") }
@@ -249,14 +263,41 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         return bounds.int64(0)...bounds.int64(1)
     }
 
+    /// The sequence numbers of the late events billed in `month` lie between; nil when there is none.
+    private func lateSequenceRange(_ month: CivilMonth) throws(LedgerError) -> ClosedRange<Int64>? {
+        guard hasSection14Tables else { return nil }
+        let bounds = try connection.prepare("SELECT min(seq), max(seq) FROM events WHERE late_billing_month = ?1")
+        bounds.bind(1, month.index)
+        guard try bounds.step(), !bounds.isNull(0) else { return nil }
+        return bounds.int64(0)...bounds.int64(1)
+    }
+
     /// A statement selecting `columns` of the events `query` matches, in its order; nil when a
     /// time range holds no events.
     private func select(_ columns: String, _ query: RecordQuery) throws(LedgerError) -> SQLiteStatement? {
         // Only the conditions that apply, so SQLite can search the time index instead of walking it.
         var conditions: [String] = []
-        if query.from != nil { conditions.append("ts_ms >= ?1") }
-        if query.to != nil { conditions.append("ts_ms < ?2") }
+        var query = query
+        if let month = query.billingMonth {
+            // Its own events that were not late, and the late events billed into it. In timestamp
+            // order the late ones (of closed, so earlier, months) come first.
+            query.from = Timestamp(millis: month.startMillis)
+            query.to = Timestamp(millis: month.endMillis)
+            let own = hasSection14Tables ? "ts_ms >= ?1 AND ts_ms < ?2 AND late_billing_month IS NULL" : "ts_ms >= ?1 AND ts_ms < ?2"
+            conditions.append(hasSection14Tables ? "((\(own)) OR late_billing_month = \(month.index))" : own)
+            if query.order == .sequence, query.sequences == nil {
+                guard let sequences = try sequenceRangeInGate(RecordQuery(billingMonth: month)) else { return nil }
+                query.sequences = sequences
+            }
+        } else {
+            if query.from != nil { conditions.append("ts_ms >= ?1") }
+            if query.to != nil { conditions.append("ts_ms < ?2") }
+        }
         if query.tenantID != nil { conditions.append("tenant_id = ?3") }
+        if query.lateOnly {
+            guard hasSection14Tables else { return nil }
+            conditions.append("late_billing_month IS NOT NULL")
+        }
         var order = "ts_ms, seq"
         if let sequences = query.sequences {
             conditions.append("seq BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound)")
@@ -265,7 +306,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
             order = "seq"
             // In ledger order, bound the rowid scan by the sequence numbers the time range holds
             // (found through the index) rather than sorting the range in memory.
-            if query.sequences == nil && (query.from != nil || query.to != nil) {
+            if query.sequences == nil && query.billingMonth == nil && !query.lateOnly && (query.from != nil || query.to != nil) {
                 guard let sequences = try sequenceRangeInGate(query) else { return nil }
                 conditions.append("seq BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound)")
             }
@@ -314,10 +355,60 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
 
     public func hash(atSequence sequence: Int64) async throws -> ChainHash? {
         try await gate.run {
-            let statement = try connection.prepare("SELECT hash FROM events WHERE seq = ?1")
-            statement.bind(1, sequence)
-            guard try statement.step() else { return nil }
-            return ChainHash(bytes: statement.blob(0))
+            for table in recordTables {
+                let statement = try connection.prepare("SELECT hash FROM \(table) WHERE seq = ?1")
+                statement.bind(1, sequence)
+                if try statement.step() { return ChainHash(bytes: statement.blob(0)) }
+            }
+            return nil
+        }
+    }
+
+    /// The tables that hold records of the chain.
+    private var recordTables: [String] { hasSection14Tables ? ["events", "closes", "adjustments"] : ["events"] }
+
+    public func lastSequence() async throws -> Int64 {
+        try await gate.run {
+            try recordTables.map { table throws(LedgerError) in try connection.integer("SELECT coalesce(max(seq), 0) FROM \(table)") }.max() ?? 0
+        }
+    }
+
+    public func closes() async throws -> [CloseRecord] {
+        guard hasSection14Tables else { return [] }
+        return try await gate.run {
+            let statement = try connection.prepare("SELECT \(CloseRecord.storedColumns.joined(separator: ", ")) FROM closes ORDER BY seq")
+            var closes: [CloseRecord] = []
+            while try statement.step() { closes.append(try CloseRecord(stored: statement)) }
+            return closes
+        }
+    }
+
+    public func forEachAdjustment(_ query: AdjustmentQuery, _ body: (AdjustmentRecord, LedgerRecord) throws -> Void) async throws {
+        guard hasSection14Tables else { return }
+        try await gate.run {
+            var conditions: [String] = []
+            if query.eventFrom != nil { conditions.append("e.ts_ms >= ?1") }
+            if query.eventTo != nil { conditions.append("e.ts_ms < ?2") }
+            if query.tenantID != nil { conditions.append("e.tenant_id = ?3") }
+            if query.billingMonth != nil { conditions.append("a.billing_month = ?4") }
+            if query.recordedFrom != nil { conditions.append("a.recorded_ms >= ?5") }
+            if query.recordedTo != nil { conditions.append("a.recorded_ms < ?6") }
+            if let events = query.eventSequences { conditions.append("a.adjusts_seq BETWEEN \(events.lowerBound) AND \(events.upperBound)") }
+            let eventColumns = recordColumns.split(separator: ",").map { "e.\($0.trimmingPrefix(" "))" }.joined(separator: ", ")
+            let statement = try connection.prepare(
+                "SELECT \(eventColumns), \(AdjustmentRecord.storedColumns.map { "a." + $0 }.joined(separator: ", ")) "
+                    + "FROM adjustments a JOIN events e ON e.seq = a.adjusts_seq"
+                    + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY a.seq")
+            if let from = query.eventFrom { statement.bind(1, from.millis) }
+            if let to = query.eventTo { statement.bind(2, to.millis) }
+            if let tenantID = query.tenantID { statement.bind(3, tenantID) }
+            if let month = query.billingMonth { statement.bind(4, month.index) }
+            if let from = query.recordedFrom { statement.bind(5, from.millis) }
+            if let to = query.recordedTo { statement.bind(6, to.millis) }
+            while try statement.step() {
+                let event = try LedgerRecord(stored: statement)
+                try body(try AdjustmentRecord(stored: statement, from: LedgerRecord.storedColumns.count), event)
+            }
         }
     }
 }

@@ -7,11 +7,12 @@ enum SQLiteSchema {
     ///
     /// 1: the first layout; 2: usage keys in their own table, `fingerprinted_requests` in the
     /// daily rollup, per-conversation totals; 3: the event fields of section 11.1
-    /// (``section11Columns``); 4: their sums in the daily rollup (``dailySums``, section 11.5). A
-    /// writer migrates an older file: a version 1, 2 or 3 file gets its rollups rebuilt from its
-    /// events, a version 1 or 2 file the new event columns first (`ALTER TABLE ADD COLUMN`; its
-    /// rows keep NULL there, which reads as the fields' defaults: no event is rewritten).
-    static let version: Int64 = 4
+    /// (``section11Columns``); 4: their sums in the daily rollup (``dailySums``, section 11.5); 5:
+    /// close and adjustment records and `events.late_billing_month` (section 14). A writer
+    /// migrates an older file: a version 1, 2 or 3 file gets its rollups rebuilt from its events,
+    /// a version 1 to 4 file the new event columns first (`ALTER TABLE ADD COLUMN`; its rows keep
+    /// NULL there, which reads as the fields' defaults: no event is rewritten).
+    static let version: Int64 = 5
 
     /// The last version that changed the rollups' layout: an older file gets them rebuilt.
     static let rollupVersion: Int64 = 4
@@ -29,10 +30,25 @@ enum SQLiteSchema {
     /// The version that added ``section11Columns``.
     static let section11Version: Int64 = 3
 
-    /// ``section11Columns`` as a select list: by name, or NULL for each in a file older than ``section11Version``.
-    static func section11Select(fileVersion: Int64) -> String {
-        section11Columns.map { fileVersion >= section11Version ? $0.name : "NULL" }.joined(separator: ", ")
+    /// The version that added ``closeAndAdjustmentTables`` and ``lateColumn``.
+    static let section14Version: Int64 = 5
+
+    /// The columns added to `events` after `hash` as a select list: by name, or NULL for each
+    /// in a file older than the version that added it.
+    static func addedColumnsSelect(fileVersion: Int64) -> String {
+        (section11Columns.map { fileVersion >= section11Version ? $0.name : "NULL" }
+            + [fileVersion >= section14Version ? lateColumn.name : "NULL"]).joined(separator: ", ")
     }
+
+    /// The column of `events` added by version 5: a late event's billing month (months since
+    /// January of year 0), NULL for every other event.
+    static let lateColumn = (name: "late_billing_month", definition: "INTEGER")
+
+    /// The index of late events, made once `events` has ``lateColumn`` (after a migration adds it).
+    static let lateIndex = "CREATE INDEX IF NOT EXISTS events_late ON events (late_billing_month) WHERE late_billing_month IS NOT NULL"
+
+    /// Every column added to `events` after `hash`, in ``LedgerRecord/storedColumns`` order.
+    static var addedColumns: [(name: String, definition: String)] { section11Columns + [lateColumn] }
 
     static let section11Columns: [(name: String, definition: String)] = [
         ("cache_write_1h_tokens", "INTEGER"),
@@ -73,13 +89,35 @@ enum SQLiteSchema {
             estimated INTEGER NOT NULL,
             free_quota INTEGER NOT NULL,
             hash BLOB NOT NULL,
-            \(section11Columns.map { "\($0.name) \($0.definition)" }.joined(separator: ",\n    "))
+            \(addedColumns.map { "\($0.name) \($0.definition)" }.joined(separator: ",\n    "))
         );
         CREATE INDEX IF NOT EXISTS events_by_time ON events (ts_ms);
         CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
         BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: events cannot be updated'); END;
         CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: events cannot be deleted'); END;
+        CREATE TABLE IF NOT EXISTS closes (
+            seq INTEGER PRIMARY KEY,
+            month INTEGER NOT NULL UNIQUE,
+            recorded_ms INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS adjustments (
+            seq INTEGER PRIMARY KEY,
+            adjusts_seq INTEGER NOT NULL,
+            cost_delta_nanos INTEGER NOT NULL,
+            cost_nanos INTEGER NOT NULL,
+            price_ref TEXT,
+            estimated INTEGER NOT NULL,
+            free_quota INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            billing_month INTEGER NOT NULL,
+            recorded_ms INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS adjustments_by_event ON adjustments (adjusts_seq);
+        CREATE INDEX IF NOT EXISTS adjustments_by_billing_month ON adjustments (billing_month);
+        \(["closes", "adjustments"].map(appendOnlyTriggers).joined(separator: "\n"))
         CREATE TABLE IF NOT EXISTS quota_usage (
             service TEXT NOT NULL,
             operation TEXT NOT NULL,
@@ -89,6 +127,16 @@ enum SQLiteSchema {
             PRIMARY KEY (service, operation, tenant_id, month)
         ) WITHOUT ROWID;
         """
+
+    /// The triggers that keep `table` append-only.
+    private static func appendOnlyTriggers(_ table: String) -> String {
+        """
+        CREATE TRIGGER IF NOT EXISTS \(table)_append_only_update BEFORE UPDATE ON \(table)
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: \(table) cannot be updated'); END;
+        CREATE TRIGGER IF NOT EXISTS \(table)_append_only_delete BEFORE DELETE ON \(table)
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: \(table) cannot be deleted'); END;
+        """
+    }
 
     /// The sums of a `rollup_daily` row, after `day` and `key_id`, in the order of
     /// ``UsageTotals/rollupColumns``. Version 4 added those from `cache_write_1h_tokens` on.

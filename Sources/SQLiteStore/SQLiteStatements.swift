@@ -8,15 +8,21 @@ final class Statements {
     static let columns = recordColumns(fileVersion: SQLiteSchema.version)
 
     /// The record columns (``LedgerRecord/storedColumns``) of a file of `fileVersion` (see
-    /// ``SQLiteSchema/section11Select(fileVersion:)``).
+    /// ``SQLiteSchema/addedColumnsSelect(fileVersion:)``).
     static func recordColumns(fileVersion: Int64) -> String {
-        LedgerRecord.storedColumns.prefix(25).joined(separator: ", ") + ", " + SQLiteSchema.section11Select(fileVersion: fileVersion)
+        LedgerRecord.storedColumns.prefix(25).joined(separator: ", ") + ", " + SQLiteSchema.addedColumnsSelect(fileVersion: fileVersion)
     }
 
     let insert: SQLiteStatement
     /// The stored records among the ids of a JSON array (one statement for a whole batch).
     let byIDs: SQLiteStatement
+    /// The last record of each kind (events, closes, adjustments), the last first.
     let tail: SQLiteStatement
+    let lastClosedMonth: SQLiteStatement
+    let earliestEvent: SQLiteStatement
+    let insertClose: SQLiteStatement
+    let insertAdjustment: SQLiteStatement
+    let adjustmentsOfEvents: SQLiteStatement
     let quotaUsed: SQLiteStatement
     let setQuotaUsed: SQLiteStatement
     let insertUsageKey: SQLiteStatement
@@ -31,10 +37,21 @@ final class Statements {
 
     init(connection: SQLiteConnection) throws(LedgerError) {
         self.connection = connection
-        let placeholders = (1...(25 + SQLiteSchema.section11Columns.count)).map { "?\($0)" }.joined(separator: ", ")
+        let placeholders = (1...(25 + SQLiteSchema.addedColumns.count)).map { "?\($0)" }.joined(separator: ", ")
         insert = try connection.prepare("INSERT INTO events (\(Self.columns)) VALUES (\(placeholders))")
         byIDs = try connection.prepare("SELECT \(Self.columns) FROM events WHERE id IN (SELECT value FROM json_each(?1))")
-        tail = try connection.prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        tail = try connection.prepare(
+            ["events", "closes", "adjustments"].map { "SELECT * FROM (SELECT seq, hash FROM \($0) ORDER BY seq DESC LIMIT 1)" }
+                .joined(separator: " UNION ALL ") + " ORDER BY seq DESC LIMIT 1")
+        lastClosedMonth = try connection.prepare("SELECT max(month) FROM closes")
+        earliestEvent = try connection.prepare("SELECT min(ts_ms) FROM events WHERE ts_ms >= ?1 AND ts_ms < ?2")
+        insertClose = try connection.prepare(
+            "INSERT INTO closes (\(CloseRecord.storedColumns.joined(separator: ", "))) VALUES (?1, ?2, ?3, ?4)")
+        insertAdjustment = try connection.prepare(
+            "INSERT INTO adjustments (\(AdjustmentRecord.storedColumns.joined(separator: ", "))) VALUES ("
+                + (1...AdjustmentRecord.storedColumns.count).map { "?\($0)" }.joined(separator: ", ") + ")")
+        adjustmentsOfEvents = try connection.prepare(
+            "SELECT \(AdjustmentRecord.storedColumns.joined(separator: ", ")) FROM adjustments WHERE adjusts_seq BETWEEN ?1 AND ?2 ORDER BY seq")
         quotaUsed = try connection.prepare(
             "SELECT used FROM quota_usage WHERE service = ?1 AND operation = ?2 AND tenant_id = ?3 AND month = ?4")
         setQuotaUsed = try connection.prepare(
@@ -116,6 +133,7 @@ final class Statements {
         s.bind(23, record.pricing.estimated)
         s.bind(24, record.pricing.freeQuota)
         s.bind(25, record.hash.bytes)
+        if let month = record.lateBillingMonth { s.bind(35, month.index) }
     }
 }
 

@@ -16,11 +16,62 @@ struct SQLiteWriteTransaction: LedgerWriteTransaction {
         var refreshed = false
     }
 
-    func tail() throws -> (sequence: Int64, hash: ChainHash) {
+    func tail() throws -> ChainTail {
+        let closed = statements.lastClosedMonth
+        defer { closed.reset() }
+        let lastClosedMonth = try closed.step() && !closed.isNull(0) ? CivilMonth(index: closed.int64(0)) : nil
         let s = statements.tail
         defer { s.reset() }
-        guard try s.step() else { return (0, .genesis) }
-        return (s.int64(0), ChainHash(bytes: s.blob(1)))
+        guard try s.step() else { return ChainTail(sequence: 0, hash: .genesis, lastClosedMonth: lastClosedMonth) }
+        return ChainTail(sequence: s.int64(0), hash: ChainHash(bytes: s.blob(1)), lastClosedMonth: lastClosedMonth)
+    }
+
+    func earliestEvent(from: Timestamp, to: Timestamp) throws -> Timestamp? {
+        let s = statements.earliestEvent
+        defer { s.reset() }
+        s.bind(1, from.millis)
+        s.bind(2, to.millis)
+        guard try s.step(), !s.isNull(0) else { return nil }
+        return Timestamp(millis: s.int64(0))
+    }
+
+    func append(_ close: CloseRecord) throws {
+        let s = statements.insertClose
+        s.reset()
+        s.bind(1, close.sequence)
+        s.bind(2, close.month.index)
+        s.bind(3, close.recordedAt.millis)
+        s.bind(4, close.hash.bytes)
+        try run(s, "cannot append the close record of \(close.month)")
+    }
+
+    func append(_ adjustments: [AdjustmentRecord]) throws {
+        let s = statements.insertAdjustment
+        for adjustment in adjustments {
+            s.reset()
+            s.bind(1, adjustment.sequence)
+            s.bind(2, adjustment.adjustsSequence)
+            s.bind(3, adjustment.costDelta.nanos)
+            s.bind(4, adjustment.repriced.cost.nanos)
+            s.bind(5, adjustment.repriced.priceReference)
+            s.bind(6, adjustment.repriced.estimated)
+            s.bind(7, adjustment.repriced.freeQuota)
+            s.bind(8, adjustment.reason)
+            s.bind(9, adjustment.billingMonth.index)
+            s.bind(10, adjustment.recordedAt.millis)
+            s.bind(11, adjustment.hash.bytes)
+            try run(s, "cannot append the adjustment of sequence \(adjustment.adjustsSequence)")
+        }
+    }
+
+    func adjustments(ofEvents events: ClosedRange<Int64>) throws -> [AdjustmentRecord] {
+        let s = statements.adjustmentsOfEvents
+        defer { s.reset() }
+        s.bind(1, events.lowerBound)
+        s.bind(2, events.upperBound)
+        var found: [AdjustmentRecord] = []
+        while try s.step() { found.append(try AdjustmentRecord(stored: s, from: 0)) }
+        return found
     }
 
     func storedRecords(ids: [String]) throws -> [String: LedgerRecord] {

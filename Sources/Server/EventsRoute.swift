@@ -57,21 +57,24 @@ struct EventsRoute: Sendable {
         let outcomes = try await writer.commit(batch)
         var accepted = 0
         var duplicates = 0
+        var late = 0
         for (position, outcome) in zip(positions, outcomes) {
             switch outcome {
-            case .accepted: accepted += 1
+            case .accepted(_, let isLate):
+                accepted += 1
+                if isLate { late += 1 }
             case .duplicate: duplicates += 1
             case .conflict(let error): rejected.append((position, error))
             }
         }
         rejected.sort { $0.index < $1.index }
         metrics.events(accepted: accepted, duplicates: duplicates, rejected: rejected.count)
-        return Response.json(Self.answer(accepted: accepted, duplicates: duplicates, rejected: rejected))
+        return Response.json(Self.answer(accepted: accepted, duplicates: duplicates, late: late, rejected: rejected))
     }
 
-    /// `{"accepted":N,"duplicates":N,"rejected":[…the first 1,000…],"rejected_total":N}`.
-    static func answer(accepted: Int, duplicates: Int, rejected: [(index: Int, error: EventError)]) -> [UInt8] {
-        var json = Array(#"{"accepted":\#(accepted),"duplicates":\#(duplicates),"rejected":["#.utf8)
+    /// `{"accepted":N,"duplicates":N,"late":N,"rejected":[…the first 1,000…],"rejected_total":N}`.
+    static func answer(accepted: Int, duplicates: Int, late: Int, rejected: [(index: Int, error: EventError)]) -> [UInt8] {
+        var json = Array(#"{"accepted":\#(accepted),"duplicates":\#(duplicates),"late":\#(late),"rejected":["#.utf8)
         for (number, item) in rejected.prefix(maxListedRejections).enumerated() {
             var object = JSONObjectWriter(into: number == 0 ? [] : [UInt8(ascii: ",")])
             object.integer("index", item.index)

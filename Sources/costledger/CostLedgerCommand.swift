@@ -15,7 +15,7 @@ struct CostLedgerCommand: ParsableCommand {
             """,
         subcommands: [
             IngestCommand.self, ServeCommand.self, ReportCommand.self, BudgetsCommand.self, RecommendCommand.self, ExportCommand.self, TextfileCommand.self, VerifyCommand.self,
-            QuoteCommand.self, PricesCommand.self, DemoCommand.self, TokenCommand.self, CopyCommand.self,
+            CloseCommand.self, RepriceCommand.self, QuoteCommand.self, PricesCommand.self, DemoCommand.self, TokenCommand.self, CopyCommand.self,
         ]
     )
 

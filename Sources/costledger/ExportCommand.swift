@@ -1,17 +1,26 @@
 import App
 import ArgumentParser
 import CostLedger
+import Pricing
 import Reports
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export line items for finance: one per stored event with from <= timestamp < to.",
+        abstract: "Export line items for finance: the events with from <= timestamp < to, or those billed in a month.",
         discussion: """
             csv and json have one row per event, in ledger order. csv has the columns sequence, event_id, timestamp, tenant_id, kind, \
             worker, operation, conversation_id, provider, model, service, status, input_tokens, output_tokens, \
-            cached_tokens, cache_write_tokens, batch, units, cost_usd, estimated; json is an array of objects \
-            with the same keys. The csv export adds up to the ledger to the last nano-USD.
+            cached_tokens, cache_write_tokens, batch, units, cost_usd, estimated, then service_tier, \
+            cache_write_1h_tokens, input_audio_tokens, input_image_tokens, output_audio_tokens, output_image_tokens, \
+            reasoning_tokens, web_search_requests, provider_cost_usd, price_row, then billing_month, late, \
+            adjusts_sequence, reason; json is an array of objects with the same keys. An adjustment (a price \
+            correction appended by costledger reprice) is a row of its own with kind 'adjustment', its event's \
+            fields and the difference as cost_usd. The csv export adds up to the ledger to the last nano-USD.
+
+            --billing-month YYYY-MM (instead of --from and --to) exports what is billed in that month: its events \
+            that were not late, the late events billed into it and the adjustments recorded into it. The export \
+            of a closed month (costledger close) is byte-identical whenever it is taken.
 
             focus is a FinOps FOCUS 1.2 CostAndUsage CSV: one row per UTC hour, tenant, SKU and billing \
             (list price, or a free quota with BilledCost 0). A SKU is one priced component: \
@@ -29,10 +38,13 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var options: LedgerOptions
 
     @Option(help: "Start, inclusive: a UTC date YYYY-MM-DD or an RFC 3339 time.")
-    var from: String
+    var from: String?
 
     @Option(help: "End, exclusive: a UTC date YYYY-MM-DD or an RFC 3339 time.")
-    var to: String
+    var to: String?
+
+    @Option(help: "Instead of --from and --to: what is billed in this UTC month, YYYY-MM.")
+    var billingMonth: String?
 
     @Option(help: "Only this tenant's events.")
     var tenant: String?
@@ -48,10 +60,7 @@ struct ExportCommand: AsyncParsableCommand {
         guard lineItems != nil || format == "focus" else {
             throw CLIError.usage("--format must be one of: \(Self.formats.joined(separator: ", "))")
         }
-        let start = try parseInstant(from, option: "--from")
-        let end = try parseInstant(to, option: "--to")
-        guard start <= end else { throw CLIError.usage("--to \(to) is before --from \(from)") }
-        let query = RecordQuery(from: start, to: end, tenantID: tenant)
+        let query = try recordQuery()
         let exportFormat: LedgerApp.ExportFormat = try lineItems.map { .lineItems($0) } ?? .focus(try options.loadPrices())
         let app = try options.app()
         let output = try out.map { try OutputFile(atomicPath: $0) } ?? .standardOutput()
@@ -61,5 +70,19 @@ struct ExportCommand: AsyncParsableCommand {
             throw CLIError.problems(error.description)
         }
         try output.commit()
+    }
+
+    /// The events `--from`/`--to` or `--billing-month` select.
+    private func recordQuery() throws -> RecordQuery {
+        if let billingMonth {
+            guard from == nil, to == nil else { throw CLIError.usage("--billing-month replaces --from and --to: give one or the other") }
+            guard let month = CivilMonth(iso: billingMonth) else { throw CLIError.usage("--billing-month \(billingMonth) is not a month YYYY-MM") }
+            return RecordQuery(tenantID: tenant, billingMonth: month)
+        }
+        guard let from, let to else { throw CLIError.usage("give --from and --to, or --billing-month") }
+        let start = try parseInstant(from, option: "--from")
+        let end = try parseInstant(to, option: "--to")
+        guard start <= end else { throw CLIError.usage("--to \(to) is before --from \(from)") }
+        return RecordQuery(from: start, to: end, tenantID: tenant)
     }
 }

@@ -65,7 +65,7 @@ struct IngestCommand: AsyncParsableCommand {
             throw CLIError.usage(error.message)
         }
         progress.finish("\(totals.lines) lines: \(totals.accepted) accepted, \(totals.duplicates) duplicates, \(totals.rejected) rejected", count: totals.lines)
-        try spool.printSummary(accepted: totals.accepted, duplicates: totals.duplicates)
+        try spool.printSummary(totals)
         if totals.rejected > 0 { throw ExitCode(1) }
     }
 }

@@ -31,10 +31,10 @@ final class RejectionSpool {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Prints `{"accepted":N,"duplicates":N,"rejected":[…]}` and a newline on standard output.
-    func printSummary(accepted: Int, duplicates: Int) throws {
+    /// Prints `{"accepted":N,"duplicates":N,"late":N,"rejected":[…]}` and a newline on standard output.
+    func printSummary(_ totals: IngestTotals) throws {
         let output = OutputFile.standardOutput()
-        try output.write(#"{"accepted":\#(accepted),"duplicates":\#(duplicates),"rejected":["#)
+        try output.write(#"{"accepted":\#(totals.accepted),"duplicates":\#(totals.duplicates),"late":\#(totals.late),"rejected":["#)
         if let overflow {
             overflow.seek(toFileOffset: 0)
             while let chunk = try overflow.read(upToCount: 1 << 20), !chunk.isEmpty {

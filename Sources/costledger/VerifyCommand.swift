@@ -8,7 +8,10 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check the whole ledger: sequence numbers, the hash chain, every stored cost, and the rollups reports read.",
         discussion: """
-            Prints 'ok N events', or what is broken and exits 1: the first bad sequence number and why, or \
+            Prints 'ok N events' (with the closes and adjustments when there are any), or what is broken and \
+            exits 1: the first bad sequence number and why, or 'N events are priced differently by the current \
+            tables (first at sequence S): run costledger reprice' when the chain is intact but --pricing prices \
+            events differently from what they were billed, or \
             'broken ledger: …' for a file that is not a ledger (not a database, a corrupt page). Deleting \
             events off the end of the ledger leaves a sound chain: --head (the ledger-head-DATE.json a \
             report wrote, or SEQ:HASH) fails, naming the sequence, when that record is no longer there \
@@ -36,7 +39,12 @@ struct VerifyCommand: AsyncParsableCommand {
                 print("broken rollup: \(mismatch)")
                 throw ExitCode(1)
             }
-            print("ok \(report.checked) events" + (expected.map { ", head \($0.sequence) found" } ?? ""))
+            if let drift = report.priceDrift {
+                print(drift.description)
+                throw ExitCode(1)
+            }
+            let others = report.closes + report.adjustments > 0 ? " (\(report.closes) closes, \(report.adjustments) adjustments)" : ""
+            print("ok \(report.checked) events" + others + (expected.map { ", head \($0.sequence) found" } ?? ""))
         } catch let error as LedgerError {
             guard error.code == .damaged || error.code == .corruptRow else { throw CLIError.usage(error.description) }
             print("broken ledger: \(error.message)")

@@ -21,15 +21,15 @@ struct EdgeInputCLITests {
         let file = try directory.write("events.ndjson", "\u{FEFF}" + IngestExportCLITests.events)
         let ingest = try runCostLedger(["ingest"] + common + [file])
         #expect(ingest.exitCode == 0)
-        #expect(ingest.stdout == #"{"accepted":4,"duplicates":0,"rejected":[]}"# + "\n")
+        #expect(ingest.stdout == #"{"accepted":4,"duplicates":0,"late":0,"rejected":[]}"# + "\n")
         let stdin = try runCostLedger(["ingest"] + common + ["-"], stdin: "\u{FEFF}" + IngestExportCLITests.events)
-        #expect(stdin.stdout == #"{"accepted":0,"duplicates":4,"rejected":[]}"# + "\n")
+        #expect(stdin.stdout == #"{"accepted":0,"duplicates":4,"late":0,"rejected":[]}"# + "\n")
         // Only at the start of the input: elsewhere it is not JSON.
         let inside = try runCostLedger(["ingest"] + common + ["-"], stdin: Self.event + "\n\u{FEFF}" + Self.event + "\n")
         #expect(inside.exitCode == 1)
         #expect(
             inside.stdout
-                == #"{"accepted":1,"duplicates":0,"rejected":[{"file":"-","line":2,"error":"invalid_json","message":"not JSON: unexpected character at byte 0"}]}"#
+                == #"{"accepted":1,"duplicates":0,"late":0,"rejected":[{"file":"-","line":2,"error":"invalid_json","message":"not JSON: unexpected character at byte 0"}]}"#
                 + "\n")
     }
 
@@ -52,10 +52,10 @@ struct EdgeInputCLITests {
             #"{"file":"-","line":4,"id":"d1","error":"invalid_value","message":"the key \"note\" is given twice in one object"}"#,
             #"{"file":"-","line":5,"error":"invalid_value","message":"the key \"id\" is given twice in one object"}"#,
         ]
-        #expect(ingest.stdout == #"{"accepted":0,"duplicates":0,"rejected":["# + rejected.joined(separator: ",") + "]}\n")
+        #expect(ingest.stdout == #"{"accepted":0,"duplicates":0,"late":0,"rejected":["# + rejected.joined(separator: ",") + "]}\n")
         // The same key in two different objects is no duplicate.
         let nested = Self.event.replacingOccurrences(of: "}", with: #","meta":{"id":"x","a":{"id":"y"}}}"#)
-        #expect(try runCostLedger(["ingest"] + common + ["-"], stdin: nested + "\n").stdout == #"{"accepted":1,"duplicates":0,"rejected":[]}"# + "\n")
+        #expect(try runCostLedger(["ingest"] + common + ["-"], stdin: nested + "\n").stdout == #"{"accepted":1,"duplicates":0,"late":0,"rejected":[]}"# + "\n")
     }
 
     @Test("id_conflict names no sequence number of the stored event")
@@ -67,7 +67,7 @@ struct EdgeInputCLITests {
         #expect(ingest.exitCode == 1)
         #expect(
             ingest.stdout
-                == #"{"accepted":0,"duplicates":0,"rejected":[{"file":"-","line":1,"id":"d1","error":"id_conflict","message":"id d1 is already in the ledger with different content"}]}"#
+                == #"{"accepted":0,"duplicates":0,"late":0,"rejected":[{"file":"-","line":1,"id":"d1","error":"id_conflict","message":"id d1 is already in the ledger with different content"}]}"#
                 + "\n")
     }
 }

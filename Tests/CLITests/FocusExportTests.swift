@@ -169,7 +169,7 @@ struct FocusExportTests {
         ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let csv = try runCostLedger(["export", "--db", db, "--from", "2026-11-01", "--to", "2026-12-01"])
-        #expect(csv.stdout.hasSuffix(",0.000000138,false,batch,0,0,0,0,0,0,0,,anthropic/claude-haiku-4-20250514@2025-01-01\n"))
+        #expect(csv.stdout.hasSuffix(",0.000000138,false,batch,0,0,0,0,0,0,0,,anthropic/claude-haiku-4-20250514@2025-01-01,2026-11,false,,\n"))
         #expect(file.rows.map { $0["SkuId"]! } == ["anthropic/claude-haiku-4/cached_input/batch", "anthropic/claude-haiku-4/input/batch"])
         #expect(file.rows.map { $0["ListCost"]! } == ["0.000000025", "0.00000025"])
         #expect(file.rows.map { $0["BilledCost"]! } == ["0.0000000125", "0.000000125"])

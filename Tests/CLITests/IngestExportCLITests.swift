@@ -27,15 +27,15 @@ struct IngestExportCLITests {
         let file = try directory.write("events.ndjson", Self.events)
         let ingest = try runCostLedger(["ingest"] + common + [file])
         #expect(ingest.exitCode == 0)
-        #expect(ingest.stdout == #"{"accepted":4,"duplicates":0,"rejected":[]}"# + "\n")
+        #expect(ingest.stdout == #"{"accepted":4,"duplicates":0,"late":0,"rejected":[]}"# + "\n")
 
         let export = try runCostLedger(["export"] + common + ["--from", "2026-10-01", "--to", "2026-11-01"])
         #expect(export.exitCode == 0)
         let expected = """
-            sequence,event_id,timestamp,tenant_id,kind,worker,operation,conversation_id,provider,model,service,status,input_tokens,output_tokens,cached_tokens,cache_write_tokens,batch,units,cost_usd,estimated,service_tier,cache_write_1h_tokens,input_audio_tokens,input_image_tokens,output_audio_tokens,output_image_tokens,reasoning_tokens,web_search_requests,provider_cost_usd,price_row
-            1,e1,2026-10-24T10:15:00.000Z,acme,llm,ai-agent-core,classification,c-1,anthropic,claude-sonnet-4-20250514,,success,10000,1500,2000,1000,false,,0.047850000,false,standard,0,0,0,0,0,0,0,,anthropic/claude-sonnet-4-20250514@2025-01-01
-            2,e2,2026-10-24T10:16:00.000Z,globex,api,enrich,company_info,,,,termene,success,,,,,,1,0.050000000,false,,,,,,,,,,termene/company_info@2025-01-01
-            3,e3,2026-10-31T23:59:59.999Z,acme,llm,w,x,,mistral,large,,success,1000000,0,0,0,true,,5.000000000,true,batch,0,0,0,0,0,0,0,,*/*@2020-01-01
+            sequence,event_id,timestamp,tenant_id,kind,worker,operation,conversation_id,provider,model,service,status,input_tokens,output_tokens,cached_tokens,cache_write_tokens,batch,units,cost_usd,estimated,service_tier,cache_write_1h_tokens,input_audio_tokens,input_image_tokens,output_audio_tokens,output_image_tokens,reasoning_tokens,web_search_requests,provider_cost_usd,price_row,billing_month,late,adjusts_sequence,reason
+            1,e1,2026-10-24T10:15:00.000Z,acme,llm,ai-agent-core,classification,c-1,anthropic,claude-sonnet-4-20250514,,success,10000,1500,2000,1000,false,,0.047850000,false,standard,0,0,0,0,0,0,0,,anthropic/claude-sonnet-4-20250514@2025-01-01,2026-10,false,,
+            2,e2,2026-10-24T10:16:00.000Z,globex,api,enrich,company_info,,,,termene,success,,,,,,1,0.050000000,false,,,,,,,,,,termene/company_info@2025-01-01,2026-10,false,,
+            3,e3,2026-10-31T23:59:59.999Z,acme,llm,w,x,,mistral,large,,success,1000000,0,0,0,true,,5.000000000,true,batch,0,0,0,0,0,0,0,,*/*@2020-01-01,2026-10,false,,
 
             """
         // e3: *,* has no batch discount, so 1M × 5.00 = 5 USD; e4 is on 2026-11-01, outside [from, to).
@@ -60,7 +60,9 @@ struct IngestExportCLITests {
         #expect(rows[1]["units"] as? Int == 1)
         #expect(rows[0]["batch"] as? Bool == false)
         #expect(rows[3]["cost_usd"] as? String == "0.002500000")
-        #expect(Set(rows[0].keys).count == 30)
+        #expect(Set(rows[0].keys).count == 34)
+        #expect(rows[0]["billing_month"] as? String == "2026-10" && rows[0]["late"] as? Bool == false)
+        #expect(rows[0]["adjusts_sequence"] is NSNull && rows[0]["reason"] is NSNull)
         #expect(rows[0]["service_tier"] as? String == "standard" && rows[0]["price_row"] as? String == "anthropic/claude-sonnet-4-20250514@2025-01-01")
         #expect(rows[1]["service_tier"] is NSNull && rows[1]["reasoning_tokens"] is NSNull && rows[1]["provider_cost_usd"] is NSNull)
         #expect(!FileManager.default.fileExists(atPath: out + ".tmp-0"))
@@ -83,7 +85,7 @@ struct IngestExportCLITests {
 
         let retry = try runCostLedger(["ingest"] + common + ["-"], stdin: Self.events)
         #expect(retry.exitCode == 0)
-        #expect(retry.stdout == #"{"accepted":0,"duplicates":4,"rejected":[]}"# + "\n")
+        #expect(retry.stdout == #"{"accepted":0,"duplicates":4,"late":0,"rejected":[]}"# + "\n")
         #expect(try runCostLedger(["verify"] + common).stdout == "ok 4 events\n")
     }
 

@@ -139,10 +139,10 @@ struct LedgerIntegrityCLITests {
         #expect(unmigrated.exitCode == 2)
         #expect(
             unmigrated.stderr
-                == "costledger: \(db): schema version 1 is older than this costledger's (4); it cannot be read read-only until a command that writes (ingest, serve) migrates it\n"
+                == "costledger: \(db): schema version 1 is older than this costledger's (5); it cannot be read read-only until a command that writes (ingest, serve) migrates it\n"
         )
         let writer = try runCostLedger(["ingest"] + common + ["-"], stdin: "")
-        #expect(writer.stdout == #"{"accepted":0,"duplicates":0,"rejected":[]}"# + "\n")
+        #expect(writer.stdout == #"{"accepted":0,"duplicates":0,"late":0,"rejected":[]}"# + "\n")
         #expect(try runCostLedger(["verify"] + common).stdout == "ok 2 events\n")
 
         let expectedFailure = "broken at sequence 4: the ledger no longer holds this record: it ends at sequence 2 (events were deleted off its end)\n"

@@ -64,12 +64,12 @@ struct OldLedgerCLITests {
     func migrated() throws {
         defer { directory.remove() }
         let writer = try runCostLedger(["ingest"] + common + ["-"], stdin: "")
-        #expect(writer.stdout == #"{"accepted":0,"duplicates":0,"rejected":[]}"# + "\n", "\(writer.stderr)")
-        #expect(try runTool("sqlite3", [db, "PRAGMA user_version"]) == "4\n")
+        #expect(writer.stdout == #"{"accepted":0,"duplicates":0,"late":0,"rejected":[]}"# + "\n", "\(writer.stderr)")
+        #expect(try runTool("sqlite3", [db, "PRAGMA user_version"]) == "5\n")
         try expectSameAsBefore()
         // The same input again: every accepted event is a duplicate, so its canonical bytes are unchanged.
         let again = try runCostLedger(["ingest"] + common + [Self.fixtures + "/ledger-v2.ndjson"])
-        #expect(again.stdout.hasPrefix(#"{"accepted":0,"duplicates":30,"rejected":[{"file":"#), "\(again.stdout)\(again.stderr)")
+        #expect(again.stdout.hasPrefix(#"{"accepted":0,"duplicates":30,"late":0,"rejected":[{"file":"#), "\(again.stdout)\(again.stderr)")
 
         // An event with the fields of section 11.1, after the old ones, is stored with them and verifies.
         let event =
@@ -78,7 +78,7 @@ struct OldLedgerCLITests {
             + #""input_audio_tokens":300,"input_image_tokens":400,"output_audio_tokens":50,"output_image_tokens":60,"reasoning_tokens":70,"#
             + #""web_search_requests":2,"service_tier":"priority","provider_cost_usd":"0.5"}"#
         let added = try runCostLedger(["ingest"] + common + ["-"], stdin: event + "\n")
-        #expect(added.stdout == #"{"accepted":1,"duplicates":0,"rejected":[]}"# + "\n", "\(added.stderr)")
+        #expect(added.stdout == #"{"accepted":1,"duplicates":0,"late":0,"rejected":[]}"# + "\n", "\(added.stderr)")
         let columns =
             "seq, cache_write_1h_tokens, input_audio_tokens, input_image_tokens, output_audio_tokens, output_image_tokens, "
             + "reasoning_tokens, web_search_requests, service_tier, provider_cost_nanos"
@@ -87,6 +87,6 @@ struct OldLedgerCLITests {
         #expect(rows == "29|||||||||\n30|200|300|400|50|60|70|2|priority|500000000\n")
         #expect(try runCostLedger(["verify"] + common).stdout == "ok 30 events\n")
         let retry = try runCostLedger(["ingest"] + common + ["-"], stdin: event.replacingOccurrences(of: #""0.5""#, with: #""0.500000000""#) + "\n")
-        #expect(retry.stdout == #"{"accepted":0,"duplicates":1,"rejected":[]}"# + "\n")
+        #expect(retry.stdout == #"{"accepted":0,"duplicates":1,"late":0,"rejected":[]}"# + "\n")
     }
 }

@@ -212,7 +212,7 @@ struct LedgerTests {
         let reopened = try SQLiteLedgerStore(path: path)
         #expect(try await LedgerAggregates(store: reopened).usage(to: end) == before)
         #expect(try await Ledger(store: reopened, prices: LedgerFixture.prices).verify().isSound)
-        #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "4\n")
+        #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "5\n")
     }
 
     @Test("two connections writing in turn (the CLI and the server) share one numbering of usage keys")
@@ -245,8 +245,12 @@ struct LedgerTests {
         let cheaper = try PriceTable(
             llm: [LLMPriceRow(provider: "*", model: "*", effectiveFrom: CivilDate(iso: "2020-01-01")!, input: Decimal6("1")!, output: Decimal6("1")!)],
             services: [])
+        // The chain is intact: not a failure, a drift of both events that reprice can correct.
         let report = try await Ledger(store: fixture.store, prices: cheaper).verify()
-        #expect(report.failure?.sequence == 1)
-        #expect(report.failure?.reason.contains("re-priced") == true)
+        #expect(report.failure == nil && report.rollupMismatch == nil)
+        #expect(report.priceDrift == VerificationReport.PriceDrift(events: 2, firstSequence: 1))
+        #expect(
+            report.priceDrift?.description
+                == "2 events are priced differently by the current tables (first at sequence 1): run costledger reprice")
     }
 }

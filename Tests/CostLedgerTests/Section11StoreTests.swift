@@ -43,7 +43,7 @@ struct Section11StoreTests {
         #expect(
             try sqlite(fixture, "SELECT \(columns) FROM events ORDER BY seq")
                 == "300|150|250|30|20|60|3|flex|12345678\n0|0|0|0|0|0|0|standard|\n0|0|0|0|0|0|0|batch|\n||||||||\n")
-        #expect(try sqlite(fixture, "PRAGMA user_version") == "4\n")
+        #expect(try sqlite(fixture, "PRAGMA user_version") == "5\n")
 
         var items: [String] = []
         try await fixture.store.forEachLineItem(.all) { item in
@@ -112,7 +112,7 @@ struct Section11StoreTests {
         #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "2\n")
 
         let writer = try SQLiteLedgerStore(path: path)
-        #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "4\n")
+        #expect(try runTool("sqlite3", [path, "PRAGMA user_version"]) == "5\n")
         #expect(try runTool("sqlite3", [path, "SELECT count(*) FROM events WHERE service_tier IS NULL AND reasoning_tokens IS NULL"]) == "29\n")
         var after: [LedgerRecord] = []
         try await writer.forEachRecord(.all) { after.append($0) }

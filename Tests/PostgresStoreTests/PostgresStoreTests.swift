@@ -43,7 +43,7 @@ struct PostgresStoreTests {
         async let first = PostgresLedgerStore.openWriter(url: database.url)
         async let second = PostgresLedgerStore.openWriter(url: database.url)
         let writers = try await [first, second]
-        #expect(try database.sql("SELECT version FROM costledger_schema") == "1\n")
+        #expect(try database.sql("SELECT version FROM costledger_schema") == "2\n")
         #expect(try database.sql("SELECT count(*) FROM events") == "0\n")
         let reader = try await PostgresLedgerStore.openReader(url: database.url)
         #expect(try await reader.recordCount() == 0)

@@ -46,6 +46,7 @@ struct NightlyReportCLITests {
             "cost-summary-2026-11-21.csv", "cost-summary-2026-11-21.json", "budgets-2026-11-21.csv", "budgets-2026-11-21.json",
             "recommendations-2026-11-21.csv", "recommendations-2026-11-21.json", "external-api-2026-11-21.csv", "costledger.prom",
             "ledger-head-2026-11-21.json", "reconciliation-2026-11-21.csv", "reconciliation-2026-11-21.json",
+            "corrections-2026-11-21.csv", "late-events-2026-11-21.csv",
         ])
     }
 

@@ -69,7 +69,7 @@ struct ServerRoutesTests {
             let one = try await client.execute(
                 uri: "/v1/events", method: .post, headers: headers(fixture.ingest), body: ByteBuffer(string: ServerFixture.event("e1")))
             #expect(one.status == .ok)
-            #expect(String(buffer: one.body) == #"{"accepted":1,"duplicates":0,"rejected":[],"rejected_total":0}"# + "\n")
+            #expect(String(buffer: one.body) == #"{"accepted":1,"duplicates":0,"late":0,"rejected":[],"rejected_total":0}"# + "\n")
 
             let array = "[" + ServerFixture.event("e1") + "," + ServerFixture.event("e2") + #",{"id":"bad","kind":"llm"},"# + ServerFixture.event("e1", input: 5) + "]"
             let mixed = try await client.execute(uri: "/v1/events", method: .post, headers: headers(fixture.ingest), body: ByteBuffer(string: array))

@@ -7,23 +7,34 @@ public struct LedgerRecord: Sendable, Hashable {
     public var sequence: Int64
     public var event: UsageEvent
     public var pricing: EventPricing
-    /// SHA-256 over the previous record's hash and this record's ``chainBytes``.
+    /// SHA-256 over the previous record's hash, the event's canonical bytes and its pricing.
     public var hash: ChainHash
+    /// For a late event (its UTC month was closed when it was accepted, section 14.1), the month
+    /// it is billed in; nil for every other event.
+    public var lateBillingMonth: CivilMonth?
 
-    public init(sequence: Int64, event: UsageEvent, pricing: EventPricing, hash: ChainHash) {
+    public init(sequence: Int64, event: UsageEvent, pricing: EventPricing, hash: ChainHash, lateBillingMonth: CivilMonth? = nil) {
         self.sequence = sequence
         self.event = event
         self.pricing = pricing
         self.hash = hash
+        self.lateBillingMonth = lateBillingMonth
     }
 
     /// Builds the record that follows `previous` in the chain.
-    public init(sequence: Int64, event: UsageEvent, canonical: [UInt8], pricing: EventPricing, previous: ChainHash) {
+    public init(
+        sequence: Int64, event: UsageEvent, canonical: [UInt8], pricing: EventPricing, previous: ChainHash,
+        lateBillingMonth: CivilMonth? = nil
+    ) {
         self.sequence = sequence
         self.event = event
         self.pricing = pricing
-        self.hash = previous.next(sequence: sequence, canonicalEvent: canonical, pricing: pricing)
+        self.lateBillingMonth = lateBillingMonth
+        self.hash = previous.next(sequence: sequence, canonicalEvent: canonical, pricing: pricing, lateBillingMonth: lateBillingMonth)
     }
+
+    /// The month the event is billed in: its timestamp's UTC month, unless it is late.
+    public var billingMonth: CivilMonth { lateBillingMonth ?? event.timestamp.utcMonth }
 }
 
 /// What pricing decided for one stored event.
@@ -55,8 +66,9 @@ public struct ChainHash: Sendable, Hashable, CustomStringConvertible {
         self.bytes = bytes
     }
 
-    /// The hash of the record that follows this one.
-    public func next(sequence: Int64, canonicalEvent: [UInt8], pricing: EventPricing) -> ChainHash {
+    /// The hash of the event record that follows this one; a late event's billing month is
+    /// chained too (other events' bytes are what they were before section 14).
+    public func next(sequence: Int64, canonicalEvent: [UInt8], pricing: EventPricing, lateBillingMonth: CivilMonth? = nil) -> ChainHash {
         var hasher = SHA256()
         hasher.update(data: bytes)
         hasher.update(data: canonicalEvent)
@@ -70,6 +82,7 @@ public struct ChainHash: Sendable, Hashable, CustomStringConvertible {
         trailer.append(contentsOf: (pricing.priceReference ?? "").utf8)
         trailer.append(contentsOf: pricing.estimated ? ";estimated=true".utf8 : ";estimated=false".utf8)
         trailer.append(contentsOf: pricing.freeQuota ? ";free_quota=true".utf8 : ";free_quota=false".utf8)
+        if let lateBillingMonth { trailer.append(contentsOf: ";late_billing_month=\(lateBillingMonth)".utf8) }
         hasher.update(data: trailer)
         return ChainHash(bytes: Array(hasher.finalize()))
     }

@@ -37,6 +37,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The UTC date of this instant.
     public var utcDate: CivilDate { CivilDate(utcMillis: millis) }
+    /// The UTC month that contains this instant.
+    public var utcMonth: CivilMonth { CivilMonth(utcDate) }
 
     /// `2026-11-24T10:15:00.000Z`: the contract's output form.
     public var description: String {

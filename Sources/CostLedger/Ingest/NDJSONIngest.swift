@@ -24,6 +24,8 @@ public struct IngestTotals: Sendable, Hashable {
     public var lines = 0
     public var accepted = 0
     public var duplicates = 0
+    /// Accepted events whose month was closed (section 14.1).
+    public var late = 0
     public var rejected = 0
 
     public init() {}
@@ -87,7 +89,9 @@ public struct NDJSONIngest {
                 var rejection = line.rejection
                 if rejection == nil {
                     switch outcomes.next() {
-                    case .accepted: totals.accepted += 1
+                    case .accepted(_, let late):
+                        totals.accepted += 1
+                        if late { totals.late += 1 }
                     case .duplicate: totals.duplicates += 1
                     case .conflict(let error): rejection = error
                     case nil: break

@@ -112,6 +112,12 @@ public struct LedgerAggregates {
             activity[key, default: ConversationActivity()].add(
                 SpendTotals(requests: 1, cost: record.pricing.cost), at: record.event.timestamp.millis)
         }
+        try await store.forEachAdjustment(AdjustmentQuery(eventFrom: tail, eventTo: Timestamp(millis: to))) { adjustment, event in
+            guard case .llm = event.event.usage, let conversationID = event.event.conversationID else { return }
+            let key = ConversationKey(tenantID: event.event.tenantID, conversationID: conversationID)
+            activity[key, default: ConversationActivity()].add(
+                SpendTotals(requests: 0, cost: adjustment.costDelta), at: event.event.timestamp.millis)
+        }
         return activity
     }
 
@@ -138,8 +144,14 @@ public struct LedgerAggregates {
         let key = RawDeltaCache.Key(range: range, kinds: kinds)
         if let cached = rawCache.deltas[key] { return cached }
         defer { rawCache.deltas[key] = delta }
-        try await store.forEachRecord(RecordQuery(from: Timestamp(millis: range.lowerBound), to: Timestamp(millis: range.upperBound), order: .timestamp)) {
-            delta.add($0)
+        let from = Timestamp(millis: range.lowerBound)
+        let to = Timestamp(millis: range.upperBound)
+        try await store.forEachRecord(RecordQuery(from: from, to: to, order: .timestamp)) { delta.add($0) }
+        // The stored rollups hold the adjustments of their events (section 14.3): so do the edges.
+        var billed: [Int64: EventPricing] = [:]
+        try await store.forEachAdjustment(AdjustmentQuery(eventFrom: from, eventTo: to)) { adjustment, event in
+            delta.add(adjustment, of: event.event, before: billed[event.sequence] ?? event.pricing)
+            billed[event.sequence] = adjustment.repriced
         }
         return delta
     }

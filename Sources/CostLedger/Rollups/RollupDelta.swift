@@ -96,6 +96,14 @@ public struct RollupDelta: Sendable {
         addPromptCacheUse(record.event)
     }
 
+    /// Adds what `adjustment` changes: `event` billed as `before` (its stored pricing or its
+    /// previous adjustment's) taken away, and added as the adjustment prices it. Requests and
+    /// tokens cancel out; the cost, estimated and free-quota counts move.
+    public mutating func add(_ adjustment: AdjustmentRecord, of event: UsageEvent, before: EventPricing) {
+        add(event, pricing: before, sign: -1)
+        add(event, pricing: adjustment.repriced)
+    }
+
     /// Adds an event priced as `pricing`, or takes it away again when `sign` is -1.
     public mutating func add(_ event: UsageEvent, pricing: EventPricing, sign: Int64 = 1) {
         let millis = event.timestamp.millis

@@ -1,3 +1,5 @@
+import Pricing
+
 /// Where the ledger lives: one protocol that both engines implement, SQLite (embedded,
 /// synchronous underneath) and PostgreSQL (asynchronous, over the network).
 ///
@@ -21,6 +23,16 @@ public protocol LedgerStore: Sendable {
     /// Streams the records that match `query` as finance line items (see ``LineItem``).
     func forEachLineItem(_ query: RecordQuery, _ body: (LineItem) throws -> Void) async throws
 
+    /// The close records (section 14.1), in sequence order.
+    func closes() async throws -> [CloseRecord]
+
+    /// Streams the adjustment records (section 14.2) that match `query`, in sequence order, each
+    /// with the event it adjusts.
+    func forEachAdjustment(_ query: AdjustmentQuery, _ body: (AdjustmentRecord, LedgerRecord) throws -> Void) async throws
+
+    /// The highest sequence number of any record (event, close or adjustment); 0 when there is none.
+    func lastSequence() async throws -> Int64
+
     /// The number of stored events.
     func recordCount() async throws -> Int64
 
@@ -28,7 +40,7 @@ public protocol LedgerStore: Sendable {
     /// last one a report for `asOf` counts); nil when there is none.
     func head(asOf: Timestamp) async throws -> LedgerHead?
 
-    /// The stored hash of record `sequence`; nil when the ledger holds no such record.
+    /// The stored hash of record `sequence` (of any kind); nil when the ledger holds no such record.
     func hash(atSequence sequence: Int64) async throws -> ChainHash?
 
     /// Streams the daily usage rollup of UTC days in `days` (days since the epoch): one row per
@@ -88,8 +100,8 @@ extension LedgerStore {
 /// The operations of a write transaction. They see the ledger as this transaction leaves it, and
 /// no other writer changes it until the transaction ends.
 public protocol LedgerWriteTransaction {
-    /// The last record's sequence number and hash (0 and ``ChainHash/genesis`` when empty).
-    func tail() async throws -> (sequence: Int64, hash: ChainHash)
+    /// The end of the chain: the last record of any kind and the last closed month.
+    func tail() async throws -> ChainTail
     /// The stored records of those of `ids` that are stored, by id.
     func storedRecords(ids: [String]) async throws -> [String: LedgerRecord]
     /// Appends `records`, in sequence order; their ids are not stored (the caller checked, in this
@@ -101,6 +113,32 @@ public protocol LedgerWriteTransaction {
     func setQuotaUsed(_ counts: [QuotaPool: Int64]) async throws
     /// Adds the rollups of the records appended in this transaction.
     func addRollups(_ delta: RollupDelta) async throws
+    /// The earliest timestamp of an event with `from <= timestamp < to`; nil when there is none.
+    func earliestEvent(from: Timestamp, to: Timestamp) async throws -> Timestamp?
+    /// Appends a close record after the tail.
+    func append(_ close: CloseRecord) async throws
+    /// Appends adjustment records, in sequence order, after the tail.
+    func append(_ adjustments: [AdjustmentRecord]) async throws
+    /// The adjustments of the events numbered `events`, in sequence order.
+    func adjustments(ofEvents events: ClosedRange<Int64>) async throws -> [AdjustmentRecord]
+}
+
+/// The end of the hash chain, where a write transaction appends.
+public struct ChainTail: Sendable, Hashable {
+    /// The last record's sequence number and hash, of whatever kind (0 and ``ChainHash/genesis`` when empty).
+    public var sequence: Int64
+    public var hash: ChainHash
+    /// The last closed month; nil when no month was closed.
+    public var lastClosedMonth: CivilMonth?
+
+    public init(sequence: Int64, hash: ChainHash, lastClosedMonth: CivilMonth?) {
+        self.sequence = sequence
+        self.hash = hash
+        self.lastClosedMonth = lastClosedMonth
+    }
+
+    /// The tail of an empty ledger.
+    public static let empty = ChainTail(sequence: 0, hash: .genesis, lastClosedMonth: nil)
 }
 
 /// Which records to read.
@@ -112,6 +150,11 @@ public struct RecordQuery: Sendable, Hashable {
     public var tenantID: String?
     /// Only these sequence numbers (for reading a large range in chunks).
     public var sequences: ClosedRange<Int64>?
+    /// Only the events billed in this month (section 14.1): those of its timestamps that were not
+    /// late, and the late events billed into it; `from` and `to` are then not used.
+    public var billingMonth: CivilMonth?
+    /// Only late events (section 14.1).
+    public var lateOnly: Bool
     public var order: Order
 
     /// The order records are streamed in.
@@ -123,17 +166,64 @@ public struct RecordQuery: Sendable, Hashable {
     }
 
     public init(
-        from: Timestamp? = nil, to: Timestamp? = nil, tenantID: String? = nil, sequences: ClosedRange<Int64>? = nil, order: Order = .sequence
+        from: Timestamp? = nil, to: Timestamp? = nil, tenantID: String? = nil, sequences: ClosedRange<Int64>? = nil,
+        billingMonth: CivilMonth? = nil, lateOnly: Bool = false, order: Order = .sequence
     ) {
+        self.lateOnly = lateOnly
         self.from = from
         self.to = to
         self.tenantID = tenantID
         self.sequences = sequences
+        self.billingMonth = billingMonth
         self.order = order
     }
 
     /// Every record.
     public static let all = RecordQuery()
+}
+
+/// Which adjustment records to read; every condition given must hold.
+public struct AdjustmentQuery: Sendable, Hashable {
+    /// The adjusted event's timestamp: inclusive lower bound.
+    public var eventFrom: Timestamp?
+    /// The adjusted event's timestamp: exclusive upper bound.
+    public var eventTo: Timestamp?
+    /// The adjusted event's tenant.
+    public var tenantID: String?
+    /// The adjusted event's sequence number.
+    public var eventSequences: ClosedRange<Int64>?
+    /// The month the adjustment is billed in.
+    public var billingMonth: CivilMonth?
+    /// When the adjustment was recorded: inclusive lower bound.
+    public var recordedFrom: Timestamp?
+    /// When the adjustment was recorded: exclusive upper bound.
+    public var recordedTo: Timestamp?
+
+    public init(
+        eventFrom: Timestamp? = nil, eventTo: Timestamp? = nil, tenantID: String? = nil, eventSequences: ClosedRange<Int64>? = nil,
+        billingMonth: CivilMonth? = nil, recordedFrom: Timestamp? = nil, recordedTo: Timestamp? = nil
+    ) {
+        self.eventFrom = eventFrom
+        self.eventTo = eventTo
+        self.tenantID = tenantID
+        self.eventSequences = eventSequences
+        self.billingMonth = billingMonth
+        self.recordedFrom = recordedFrom
+        self.recordedTo = recordedTo
+    }
+
+    /// Every adjustment.
+    public static let all = AdjustmentQuery()
+
+    /// The adjustments of the events a record query selects: by the events' timestamps and
+    /// tenant, or by billing month.
+    public init(_ query: RecordQuery) {
+        if let month = query.billingMonth {
+            self.init(tenantID: query.tenantID, billingMonth: month)
+        } else {
+            self.init(eventFrom: query.from, eventTo: query.to, tenantID: query.tenantID)
+        }
+    }
 }
 
 /// A failure of the ledger's storage, or a ledger that breaks its own rules.
@@ -152,6 +242,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         public static let damaged = Code(rawValue: "damaged")
         /// A `--db` value that names no store this build can open.
         public static let location = Code(rawValue: "location")
+        /// The ledger's rules refuse the operation (a month closed twice, out of order, or before it ended).
+        public static let refused = Code(rawValue: "refused")
     }
 
     public var code: Code

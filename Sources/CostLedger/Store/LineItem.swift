@@ -30,6 +30,17 @@ public struct LineItem: Sendable {
     public var serviceTier: ServiceTier?
     /// The cost the provider reported for an LLM request, when it did.
     public var providerCost: Money?
+    /// A late event's billing month (section 14.1); nil for every other event and for adjustments.
+    public var lateBillingMonth: CivilMonth?
+    /// For an adjustment (section 14.2), the sequence number of the event it corrects; its other
+    /// fields are that event's, but `cost` is the difference, `priceReference` the new price row,
+    /// and ``reason`` is set. nil for an event.
+    public var adjustsSequence: Int64?
+    /// An adjustment's billing month (for an event, see ``billingMonth``).
+    public var adjustmentBillingMonth: CivilMonth?
+
+    /// The month the line item is billed in.
+    public var billingMonth: CivilMonth { adjustmentBillingMonth ?? lateBillingMonth ?? timestamp.utcMonth }
 
     /// The text fields, in the order of ``TextField``.
     private var text: [UInt8] = []
@@ -49,6 +60,8 @@ public struct LineItem: Sendable {
         case service
         /// The price row used, as ``EventPricing/priceReference`` has it; empty when none applied.
         case priceReference
+        /// An adjustment's reason; empty (and not appended) for an event.
+        case reason
     }
 
     public init() {
@@ -72,6 +85,7 @@ public struct LineItem: Sendable {
     public var model: ArraySlice<UInt8> { self[.model] }
     public var service: ArraySlice<UInt8> { self[.service] }
     public var priceReference: ArraySlice<UInt8> { self[.priceReference] }
+    public var reason: ArraySlice<UInt8> { self[.reason] }
 
     /// Empties the text fields, keeping the buffer, before the next row's are appended.
     public mutating func clearText() {
@@ -83,5 +97,62 @@ public struct LineItem: Sendable {
     public mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
         text.append(contentsOf: bytes)
         ends.append(text.count)
+    }
+
+    /// Appends the next text field (in ``TextField`` order); nil appends an empty one.
+    public mutating func appendText(_ string: String?) {
+        text.append(contentsOf: (string ?? "").utf8)
+        ends.append(text.count)
+    }
+}
+
+extension LineItem {
+    /// The line item of `record`.
+    public init(_ record: LedgerRecord) {
+        self.init()
+        let event = record.event
+        sequence = record.sequence
+        timestamp = event.timestamp
+        cost = record.pricing.cost
+        estimated = record.pricing.estimated
+        lateBillingMonth = record.lateBillingMonth
+        var provider: String?
+        var model: String?
+        var service: String?
+        switch event.usage {
+        case .llm(let call):
+            kind = .llm
+            status = call.status
+            let counts = call.tokens
+            tokens = (counts.inputTokens, counts.outputTokens, counts.cachedTokens, counts.cacheWriteTokens)
+            batch = counts.batch
+            moreTokens = (
+                counts.cacheWrite1hTokens, counts.inputAudioTokens, counts.inputImageTokens, counts.outputAudioTokens,
+                counts.outputImageTokens, counts.reasoningTokens
+            )
+            webSearchRequests = counts.webSearchRequests
+            serviceTier = counts.serviceTier
+            providerCost = call.providerCost
+            (provider, model) = (call.provider, call.model)
+        case .api(let call):
+            kind = .api
+            status = call.status
+            units = call.units
+            service = call.service
+        }
+        for text in [event.id, event.tenantID, event.worker, event.operation, event.conversationID, provider, model, service] {
+            appendText(text)
+        }
+        appendText(record.pricing.priceReference)
+    }
+
+    /// The line item of `adjustment` of `event`: the event's fields with the adjustment's
+    /// sequence number, cost difference, price row and reason.
+    public init(_ adjustment: AdjustmentRecord, of event: LedgerRecord) {
+        self.init(LedgerRecord(sequence: adjustment.sequence, event: event.event, pricing: adjustment.repriced, hash: adjustment.hash))
+        cost = adjustment.costDelta
+        adjustsSequence = adjustment.adjustsSequence
+        adjustmentBillingMonth = adjustment.billingMonth
+        appendText(adjustment.reason)
     }
 }

@@ -15,13 +15,14 @@ package protocol StoredEventRow {
 
 extension LedgerRecord {
     /// The columns of `events` a record is stored in and read from, in this order; an engine may
-    /// select NULL for the section 11.1 ones (from `cache_write_1h_tokens` on) of rows stored before them.
+    /// select NULL for the section 11.1 ones (from `cache_write_1h_tokens` on) of rows stored
+    /// before them, and for `late_billing_month` (section 14.1) of rows stored before it.
     package static let storedColumns = [
         "seq", "id", "ts_ms", "tenant_id", "kind", "worker", "operation", "conversation_id", "provider", "model", "input_tokens",
         "output_tokens", "cached_tokens", "cache_write_tokens", "batch", "prompt_fingerprint", "service", "units", "request_key",
         "status", "cost_nanos", "price_ref", "estimated", "free_quota", "hash", "cache_write_1h_tokens", "input_audio_tokens",
         "input_image_tokens", "output_audio_tokens", "output_image_tokens", "reasoning_tokens", "web_search_requests",
-        "service_tier", "provider_cost_nanos",
+        "service_tier", "provider_cost_nanos", "late_billing_month",
     ]
 
     /// Rebuilds a stored record; a NULL section 11.1 column (an event stored before them) reads as its default.
@@ -68,6 +69,43 @@ extension LedgerRecord {
         let pricing = EventPricing(
             cost: Money(nanos: try row.integer(20)), priceReference: try row.text(21), estimated: try row.flag(22),
             freeQuota: try row.flag(23))
-        self.init(sequence: sequence, event: event, pricing: pricing, hash: ChainHash(bytes: try row.bytes(24)))
+        self.init(
+            sequence: sequence, event: event, pricing: pricing, hash: ChainHash(bytes: try row.bytes(24)),
+            lateBillingMonth: try row.optionalInteger(34).map(CivilMonth.init(index:)))
+    }
+}
+
+extension AdjustmentRecord {
+    /// The columns of `adjustments`, in the order ``init(stored:from:)`` reads them.
+    package static let storedColumns = [
+        "seq", "adjusts_seq", "cost_delta_nanos", "cost_nanos", "price_ref", "estimated", "free_quota", "reason", "billing_month",
+        "recorded_ms", "hash",
+    ]
+
+    /// Rebuilds a stored adjustment from the row's columns `first…` (in ``storedColumns`` order).
+    package init(stored row: some StoredEventRow, from first: Int) throws(LedgerError) {
+        let sequence = try row.integer(first)
+        guard let reason = try row.text(first + 7) else {
+            throw LedgerError(.corruptRow, "adjustment at sequence \(sequence) has no reason")
+        }
+        self.init(
+            sequence: sequence, adjustsSequence: try row.integer(first + 1), costDelta: Money(nanos: try row.integer(first + 2)),
+            repriced: EventPricing(
+                cost: Money(nanos: try row.integer(first + 3)), priceReference: try row.text(first + 4), estimated: try row.flag(first + 5),
+                freeQuota: try row.flag(first + 6)),
+            reason: reason, billingMonth: CivilMonth(index: try row.integer(first + 8)),
+            recordedAt: Timestamp(millis: try row.integer(first + 9)), hash: ChainHash(bytes: try row.bytes(first + 10)))
+    }
+}
+
+extension CloseRecord {
+    /// The columns of `closes`, in the order ``init(stored:)`` reads them.
+    package static let storedColumns = ["seq", "month", "recorded_ms", "hash"]
+
+    /// Rebuilds a stored close record.
+    package init(stored row: some StoredEventRow) throws(LedgerError) {
+        self.init(
+            sequence: try row.integer(0), month: CivilMonth(index: try row.integer(1)), recordedAt: Timestamp(millis: try row.integer(2)),
+            hash: ChainHash(bytes: try row.bytes(3)))
     }
 }

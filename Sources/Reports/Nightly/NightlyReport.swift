@@ -31,6 +31,8 @@ public struct NightlyReport {
             ("external-api-\(date).csv", snapshot.externalAPITable.csvBytes),
             ("reconciliation-\(date).csv", reconciliation.csvBytes),
             ("reconciliation-\(date).json", reconciliation.jsonBytes),
+            ("corrections-\(date).csv", snapshot.corrections.correctionsTable.csvBytes),
+            ("late-events-\(date).csv", snapshot.corrections.lateEventsTable.csvBytes),
             ("ledger-head-\(date).json", snapshot.headJSONBytes),
             ("costledger.prom", Array(snapshot.prometheusTextfile(prefix: metricPrefix).utf8)),
         ]

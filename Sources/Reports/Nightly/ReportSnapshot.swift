@@ -19,6 +19,8 @@ public struct ReportSnapshot: Sendable {
     /// The last record this snapshot counts (the highest sequence number with `timestamp <=
     /// asOf`), or ``LedgerHead/empty``: `verify --head` later checks the ledger still holds it.
     public var head: LedgerHead
+    /// Closes, corrections and late events (section 14.3).
+    public var corrections: CorrectionsSnapshot
 
     /// Sums the ledger for `asOf`; `optimizer` nil leaves ``recommendations`` empty.
     /// - Parameter openReader: opens another reader of the same ledger. When given, the optimiser
@@ -34,6 +36,7 @@ public struct ReportSnapshot: Sendable {
         self.asOf = asOf
         self.prices = prices
         head = try await store.head(asOf: asOf) ?? .empty
+        corrections = try await CorrectionsSnapshot(store: store, asOf: asOf, head: head)
         allTime = try await aggregates.usage(to: end)
         monthToDate = try await aggregates.usage(from: today.firstOfMonth.startMillis, to: end)
         previousDay = try await aggregates.usage(from: today.startMillis - CivilDate.millisPerDay, to: today.startMillis)

@@ -23,7 +23,11 @@ extension ReportSnapshot {
         var eventsByKind: [String: Int64] = ["llm": 0, "api": 0]
         var estimated: [[String]: Int64] = [:]
         var unknownModels: [[String]: Int64] = [:]
-        for (key, totals) in allTime {
+        // Counters count the events' own figures, so a credit never makes one fall; adjustments
+        // have counters of their own (section 14.3).
+        var eventsOwn = allTime
+        for (key, undo) in corrections.undoingAdjustments { eventsOwn[key, default: UsageTotals()].add(undo) }
+        for (key, totals) in eventsOwn {
             eventsByKind[key.kind.rawValue, default: 0] += totals.requests
             switch key.kind {
             case .llm:
@@ -150,6 +154,20 @@ extension ReportSnapshot {
             "LLM events whose model no price row knows (priced by a fallback row, or by the provider's reported cost)."
         ) { metric in
             for (labels, count) in unknownModels { metric.add([("provider", labels[0]), ("model", labels[1])], String(count)) }
+        }
+        family("llm_cost_adjustment_usd_total", .counter, "Price corrections in USD recorded up to the report time, debits and credits.") {
+            metric in
+            for (direction, amounts) in [("debit", corrections.debits), ("credit", corrections.credits)] {
+                for (tenant, amount) in amounts { metric.add([("tenant_id", tenant), ("direction", direction)], amount.description) }
+            }
+        }
+        family("costledger_late_events_total", .counter, "Events accepted after their month was closed, up to the report time.") { metric in
+            metric.add([], String(corrections.lateEvents))
+        }
+        if let closed = corrections.lastClosedMonth {
+            family("costledger_last_closed_month_end_timestamp_seconds", .gauge, "The end of the last closed month.") { metric in
+                metric.add([], String(closed.endMillis / 1000))
+            }
         }
         family("costledger_last_run_timestamp_seconds", .gauge, "The report time (as_of) of the run that wrote this file.") { metric in
             metric.add([], ExactDecimal.format(Int128(asOf.millis), scale: 3, minFractionDigits: 0))
