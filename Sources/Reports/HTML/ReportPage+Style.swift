@@ -75,7 +75,7 @@ extension ReportPage {
         .cards{grid-template-columns:1fr}.tiles{grid-template-columns:1fr 1fr}.tile .value{font-size:16px}th,td{padding:4px 6px}}
         @media print{@page{size:A4;margin:14mm 12mm}body{font-size:10pt}main{max-width:none;padding:0}.toc{display:none}\
         .scroll,figure.chart{overflow:visible}table{font-size:8pt}th,td{padding:2px 4px}tr,.card,figure{break-inside:avoid}\
-        h2,h3{break-after:avoid}.cards{grid-template-columns:1fr 1fr}svg.daily{min-width:0}}
+        h2,h3,.note{break-after:avoid}.cards{grid-template-columns:1fr 1fr}svg.daily{min-width:0}}
 
         """
 }
