@@ -1,4 +1,3 @@
-import CostLedger
 import Pricing
 
 extension ReportPage {
@@ -37,17 +36,5 @@ extension ReportPage {
         var rest = Group(key: [], merged: 0)
         for group in sorted.dropFirst(top) { rest.add(group) }
         return (Array(sorted.prefix(top)), rest)
-    }
-
-    /// The cost summary's rows of `asOf`'s UTC month.
-    var monthRows: [ReportTable.NamedRow] {
-        let month = input.asOf.utcDate.monthKey
-        return input.costSummary.namedRows.filter { $0.text("period") == month }
-    }
-
-    /// The cost summary's rows of the UTC day before `asOf`'s date.
-    var previousDayRows: [ReportTable.NamedRow] {
-        let day = CivilDate(daysSinceEpoch: input.asOf.utcDate.daysSinceEpoch - 1).description
-        return input.costSummary.namedRows.filter { $0.text("period") == day }
     }
 }

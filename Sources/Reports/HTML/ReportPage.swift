@@ -13,10 +13,19 @@ import Pricing
 /// `data-of` names the table, row and column it shows, so a test can compare it with the CSV.
 /// The same input gives the same bytes: nothing on it depends on the time it is written.
 public struct ReportPage: Sendable {
-    public var input: Input
+    public let input: Input
+    /// The cost summary's rows of `asOf`'s UTC month, and of the UTC day before `asOf`'s date,
+    /// by column name: read once, shown by several sections.
+    let monthRows: [ReportTable.NamedRow]
+    let previousDayRows: [ReportTable.NamedRow]
 
     public init(_ input: Input) {
         self.input = input
+        let month = input.asOf.utcDate.monthKey
+        let day = CivilDate(daysSinceEpoch: input.asOf.utcDate.daysSinceEpoch - 1).description
+        let rows = input.costSummary.namedRows
+        monthRows = rows.filter { $0.text("period") == month }
+        previousDayRows = rows.filter { $0.text("period") == day }
     }
 
     typealias Body = Node<HTML.BodyContext>

@@ -3,7 +3,7 @@ import Pricing
 extension ReportTable {
     /// One row's cells by column name: how a view (the HTML page) reads the table a file was
     /// written from, so it shows the file's figures and not figures of its own.
-    struct NamedRow {
+    struct NamedRow: Sendable {
         let cells: [String: Cell]
 
         subscript(_ column: String) -> Cell { cells[column] ?? .empty }
