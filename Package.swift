@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // The HTML page's document (contract 15.1); a 0.x version, so pinned.
+        .package(url: "https://github.com/JohnSundell/Plot", exact: "0.14.0"),
     ],
     targets: [
         // System libraries: libcsv (no pkg-config file), SQLite and zlib; Linux's sync_file_range.
@@ -58,7 +60,9 @@ let package = Package(
         .target(name: "Optimizer", dependencies: ["CostLedger", "Pricing", "CSVCodec"], swiftSettings: swiftSettings),
         .target(
             name: "Reports",
-            dependencies: ["Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec", "CWriteback"],
+            dependencies: [
+                "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec", "CWriteback", .product(name: "Plot", package: "Plot"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The use cases both shells call, and the one place a `--db` value opens a store.

@@ -3,15 +3,30 @@ import Pricing
 
 extension Optimizer {
     /// Simple operations on an expensive model with small requests: the same tokens re-priced
-    /// with the cheaper model of the same provider.
+    /// with the cheaper model of the same provider, the one `recommend.csv` names or else the one
+    /// the price table gives (``PriceTableDowngrades``, contract 15.3).
     func modelSelection(_ window: Window) -> [Recommendation] {
         var found: [Recommendation] = []
+        var fromTable: PriceTableDowngrades?
         for (use, totals) in window.llmUse where settings.simpleOperations.contains(use.operation) {
             let all = totals.all
-            guard all.requests > 0, all.inputTokens <= settings.smallRequestTokens * all.requests,
-                let cheaper = downgrades.cheaperModel(provider: use.provider, model: use.model),
-                let row = prices.llmRow(provider: use.provider, model: cheaper, on: window.date)?.row
-            else { continue }
+            guard all.requests > 0, all.inputTokens <= settings.smallRequestTokens * all.requests else { continue }
+            let cheaper: String
+            let row: LLMPriceRow
+            var derivedFrom: LLMPriceRow?
+            if let mapped = downgrades.cheaperModel(provider: use.provider, model: use.model) {
+                guard let mappedRow = prices.llmRow(provider: use.provider, model: mapped, on: window.date)?.row else { continue }
+                (cheaper, row) = (mapped, mappedRow)
+            } else {
+                // A fallback row is not the model's own price: nothing to halve.
+                guard let current = prices.llmRow(provider: use.provider, model: use.model, on: window.date), !current.estimated else {
+                    continue
+                }
+                let table = fromTable ?? PriceTableDowngrades(prices: prices, on: window.date)
+                fromTable = table
+                guard let derived = table.cheaper(than: use.model, pricedBy: current.row) else { continue }
+                (cheaper, row, derivedFrom) = (derived.model, derived.row, current.row)
+            }
             var proposedAttos: Int128 = 0
             for (part, batch) in [(totals.single, false), (totals.batch, true)] where part.requests > 0 {
                 let tokens = LLMUsage(
@@ -28,12 +43,20 @@ extension Optimizer {
                     window: window, title: "Switch \(use.operation) from \(use.model) to \(cheaper)",
                     description: "\(use.operation) sends small requests (\(average) input tokens on average, at most \(settings.smallRequestTokens)) "
                         + "to \(use.model). The same \(all.inputTokens) input and \(all.outputTokens) output tokens cost \(proposed) USD "
-                        + "with \(cheaper) instead of \(all.cost) USD over \(days(use.tenantID, window)).",
+                        + "with \(cheaper) instead of \(all.cost) USD over \(days(use.tenantID, window))."
+                        + (derivedFrom.map { Self.derivation(of: cheaper, pricedBy: row, from: $0, model: use.model) } ?? ""),
                     implementation: "Route \(use.operation) to \(use.provider)/\(cheaper) in the model routing config, and check its quality on a sample first.",
                     current: "\(all.cost) USD for \(all.requests) requests of \(use.operation) on \(use.model) in \(days(use.tenantID, window))",
                     target: "\(proposed) USD with \(cheaper)"))
         }
         return found
+    }
+
+    /// Says that `proposal` came from the price table, not from `recommend.csv`, and why (`model` as the events name it).
+    static func derivation(of proposal: String, pricedBy proposed: LLMPriceRow, from current: LLMPriceRow, model: String) -> String {
+        " Derived from the price table (no recommend.csv entry names a cheaper model for \(model)): \(proposal) is the most "
+            + "expensive \(current.provider) model not marked deprecated whose prices, \(proposed.input) in and \(proposed.output) out "
+            + "USD per 1M tokens, are both at most half of \(model)'s \(current.input) and \(current.output)."
     }
 
     /// The cost of `tokens` with `row` at its normal tier (a small request never reaches the long one).

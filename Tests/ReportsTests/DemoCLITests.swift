@@ -46,6 +46,7 @@ struct DemoCLITests {
             """
         #expect(first.stdout.contains("\n\n" + traffic + "\n\nmonth-to-date spend by tenant"), "\(first.stdout)")
         #expect(FileManager.default.fileExists(atPath: directory.file("out/budgets-2026-11-20.csv")))
+        #expect(first.stdout.hasSuffix("\n\nthe report to read, in any browser: \(directory.file("out/report-2026-11-20.html"))\n"))
 
         // The stored costs of one event of each new kind, from the catalogue's prices (USD per 1M tokens):
         let export = directory.file("day.json")

@@ -38,14 +38,14 @@ struct NightlyReportCLITests {
         return Int64(parts[0])! * 1_000_000_000 + Int64(parts[1])!
     }
 
-    @Test("writes every file of section 7, named by as_of's UTC date, and nothing else")
+    @Test("writes every file of sections 7 and 15.1, named by as_of's UTC date, and nothing else")
     func files() throws {
         defer { directory.remove() }
         let files = try report(asOf: Self.asOf, into: "out")
         #expect(Set(files.keys) == [
             "cost-summary-2026-11-21.csv", "cost-summary-2026-11-21.json", "budgets-2026-11-21.csv", "budgets-2026-11-21.json",
             "recommendations-2026-11-21.csv", "recommendations-2026-11-21.json", "external-api-2026-11-21.csv", "costledger.prom",
-            "ledger-head-2026-11-21.json", "reconciliation-2026-11-21.csv", "reconciliation-2026-11-21.json",
+            "ledger-head-2026-11-21.json", "reconciliation-2026-11-21.csv", "reconciliation-2026-11-21.json", "report-2026-11-21.html",
             "corrections-2026-11-21.csv", "late-events-2026-11-21.csv",
         ])
     }

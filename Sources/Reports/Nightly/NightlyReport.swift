@@ -3,10 +3,12 @@ import CostLedger
 import Foundation
 import Pricing
 
-/// The nightly job's files for one `as_of` (contract section 7), each written atomically.
+/// The nightly job's files for one `as_of` (contract sections 7 and 15.1), each written atomically.
 public struct NightlyReport {
     public let snapshot: ReportSnapshot
     public var metricPrefix = "cerniq_etapa3_"
+    /// Whether `report-DATE.html` is written (off only to measure what the page costs).
+    public var writesPage = true
 
     public init(snapshot: ReportSnapshot) {
         self.snapshot = snapshot
@@ -21,14 +23,15 @@ public struct NightlyReport {
         let budgets = snapshot.budgetsTable
         let recommendations = snapshot.recommendationsTable
         let reconciliation = snapshot.reconciliationTable
-        let files: [(String, [UInt8])] = [
+        let externalAPI = snapshot.externalAPITable
+        var files: [(String, [UInt8])] = [
             ("cost-summary-\(date).csv", summary.csvBytes),
             ("cost-summary-\(date).json", summary.jsonBytes),
             ("budgets-\(date).csv", budgets.csvBytes),
             ("budgets-\(date).json", budgets.jsonBytes),
             ("recommendations-\(date).csv", recommendations.csvBytes),
             ("recommendations-\(date).json", recommendations.jsonBytes),
-            ("external-api-\(date).csv", snapshot.externalAPITable.csvBytes),
+            ("external-api-\(date).csv", externalAPI.csvBytes),
             ("reconciliation-\(date).csv", reconciliation.csvBytes),
             ("reconciliation-\(date).json", reconciliation.jsonBytes),
             ("corrections-\(date).csv", snapshot.corrections.correctionsTable.csvBytes),
@@ -36,6 +39,14 @@ public struct NightlyReport {
             ("ledger-head-\(date).json", snapshot.headJSONBytes),
             ("costledger.prom", Array(snapshot.prometheusTextfile(prefix: metricPrefix).utf8)),
         ]
+        if writesPage {
+            // A view of the very tables written above, not a second computation.
+            let page = ReportPage(
+                snapshot.pageInput(
+                    costSummary: summary, budgets: budgets, recommendations: recommendations, externalAPI: externalAPI,
+                    reconciliation: reconciliation))
+            files.append(("report-\(date).html", page.bytes))
+        }
         var written: [String] = []
         for (name, bytes) in files {
             let path = directory + "/" + name

@@ -12,6 +12,10 @@ public struct ReportSnapshot: Sendable {
     public var monthToDate: [UsageKey: UsageTotals]
     /// Usage of the whole UTC day before `asOf`'s date.
     public var previousDay: [UsageKey: UsageTotals]
+    /// Each tenant's cost on each UTC day of the month to date: ``monthToDate`` by day.
+    public var dailySpend: [TenantDaySpend]
+    /// The month's free-quota pools (``externalAPITable``, the quota gauge and the page).
+    public var quotaPools: [QuotaPoolUsage]
     public var budgets: BudgetSnapshot
     public var tokenHistogram: [HistogramKey: [TokenCount]]
     public var recommendations: [Recommendation]
@@ -38,7 +42,15 @@ public struct ReportSnapshot: Sendable {
         head = try await store.head(asOf: asOf) ?? .empty
         corrections = try await CorrectionsSnapshot(store: store, asOf: asOf, head: head)
         allTime = try await aggregates.usage(to: end)
-        monthToDate = try await aggregates.usage(from: today.firstOfMonth.startMillis, to: end)
+        // The month once, by day: its sum is the month to date, its days the daily chart and quotas.
+        let monthByDay = try await aggregates.usageByDay(from: today.firstOfMonth.startMillis, to: end)
+        monthToDate = monthByDay.values.reduce(into: [:]) { sum, day in
+            for (key, totals) in day { sum[key, default: UsageTotals()].add(totals) }
+        }
+        dailySpend = Self.dailySpend(monthByDay)
+        quotaPools = Self.quotaPools(
+            monthByDay: monthByDay, prices: prices, date: today,
+            tenants: Set(monthToDate.keys.map(\.tenantID)).union(tenants.listedTenants))
         previousDay = try await aggregates.usage(from: today.startMillis - CivilDate.millisPerDay, to: today.startMillis)
         budgets = try await BudgetEngine(aggregates: aggregates, tenants: tenants).budgets(
             asOf: asOf, tenantIDs: Set(allTime.keys.map(\.tenantID)))

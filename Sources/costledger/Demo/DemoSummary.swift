@@ -53,6 +53,10 @@ struct DemoSummary {
         lines.append("")
         lines.append("files:")
         for file in files { lines.append("  \(file)") }
+        if let page = files.first(where: { $0.hasSuffix(".html") }) {
+            lines.append("")
+            lines.append("the report to read, in any browser: \(page)")
+        }
         return lines.joined(separator: "\n")
     }
 }
