@@ -41,8 +41,8 @@ enum FocusColumn: String, Sendable {
     case subAccountId = "SubAccountId"
     case subAccountName = "SubAccountName"
     case tags = "Tags"
-    /// Events in the row.
+    /// Events in the row (in a correction row, the adjustments).
     case requests = "x_Requests"
-    /// Events in the row priced by a fallback row.
+    /// Those of them priced by a fallback row.
     case estimatedRequests = "x_EstimatedRequests"
 }

@@ -5,11 +5,13 @@ import Pricing
 /// The FOCUS rows of one UTC hour while its events stream in.
 ///
 /// Only one hour is held in memory: the export writes it out and starts the next when the
-/// timestamp-ordered stream crosses into a later hour.
+/// timestamp-ordered stream crosses into a later hour. The hour is the rows' charge period; each
+/// row also names the month it is billed in and whether it is usage or a correction of it
+/// (CONTRACT section 14.3), so late events and adjustments fit beside the hour's own events.
 struct FocusHour {
     /// Hours since the epoch.
     let hour: Int64
-    /// The first day of the hour's UTC month: where its events are billed.
+    /// The first day of the hour's UTC month: where its events are billed unless they came late.
     let usageMonth: CivilDate
     private var groups: [Key: Group] = [:]
 
@@ -20,17 +22,29 @@ struct FocusHour {
         usageMonth = CivilDate(utcMillis: hour * Self.millisPerHour).firstOfMonth
     }
 
-    /// What makes two components one row: the tenant, the SKU price, and whether the row is
-    /// billed at list price or inside a free quota.
+    /// FOCUS `ChargeClass`: usage as billed (null), or a correction of what an earlier month billed.
+    enum ChargeClass: Hashable, Comparable {
+        case regular
+        case correction
+    }
+
+    /// What makes two components one row: the tenant, the SKU price, the billing month, whether
+    /// the row is billed at list price or inside a free quota, and whether it is a correction.
     struct Key: Hashable {
         var tenantID: String
         var sku: FocusSKU
         var freeQuota: Bool
+        var chargeClass: ChargeClass
+        /// The first day of the month the row is billed in.
+        var billingMonth: CivilDate
     }
 
     /// The sums of one row.
     struct Group {
         var quantity: Int64 = 0
+        /// What a correction row bills: the sum of its adjustments (0 for usage rows, whose cost
+        /// follows from the quantity and the SKU's price).
+        var correction = Money.zero
         var requests: Int64 = 0
         var estimatedRequests: Int64 = 0
         var operation = TagValue.unset
@@ -60,13 +74,32 @@ struct FocusHour {
     var isEmpty: Bool { groups.isEmpty }
 
     /// Adds one component of one event of this hour.
-    mutating func add(_ record: LedgerRecord, sku: FocusSKU, quantity: Int64) {
-        let key = Key(tenantID: record.event.tenantID, sku: sku, freeQuota: record.pricing.freeQuota)
+    /// - Parameter billingMonth: any day of the month the event is billed in; nil for the month
+    ///   of its hour (an event that did not come late).
+    mutating func add(_ record: LedgerRecord, sku: FocusSKU, quantity: Int64, billingMonth: CivilDate? = nil) {
+        let key = Key(
+            tenantID: record.event.tenantID, sku: sku, freeQuota: record.pricing.freeQuota, chargeClass: .regular,
+            billingMonth: billingMonth?.firstOfMonth ?? usageMonth)
         groups[key, default: Group()].add(record, quantity: quantity)
     }
 
-    /// Appends the hour's rows in a fixed order (tenant, `SkuId`, `SkuPriceId`, list price before
-    /// free quota) and returns how many there were.
+    /// Adds an adjustment of `record` (an event of this hour) to its correction row: `ChargeClass`
+    /// `Correction`, quantities 0, `BilledCost` and `EffectiveCost` the sum of the row's amounts,
+    /// `ListCost` and `ContractedCost` 0 (they are `ListUnitPrice × PricingQuantity`).
+    /// - Parameters:
+    ///   - sku: the component the amount corrects, at the price that bills it now.
+    ///   - amount: what the adjustment adds to the cost billed so far; negative for a credit.
+    ///   - billingMonth: any day of the month the adjustment is billed in.
+    mutating func addCorrection(of record: LedgerRecord, sku: FocusSKU, amount: Money, billingMonth: CivilDate) {
+        let key = Key(
+            tenantID: record.event.tenantID, sku: sku, freeQuota: false, chargeClass: .correction,
+            billingMonth: billingMonth.firstOfMonth)
+        groups[key, default: Group()].add(record, quantity: 0)
+        groups[key]?.correction += amount
+    }
+
+    /// Appends the hour's rows in a fixed order (tenant, `SkuId`, `SkuPriceId`, billing month,
+    /// list price before free quota, usage before correction) and returns how many there were.
     func writeRows(to writer: inout CSVWriter, version: FocusVersion) -> Int {
         let start = hour * Self.millisPerHour
         let date = CivilDate(utcMillis: start)
@@ -77,13 +110,13 @@ struct FocusHour {
 
         let rows = groups.map { (key: $0.key, group: $0.value, skuID: $0.key.sku.skuID, skuPriceID: $0.key.sku.skuPriceID) }
             .sorted {
-                ($0.key.tenantID, $0.skuID, $0.skuPriceID, $0.key.freeQuota ? 1 : 0)
-                    < ($1.key.tenantID, $1.skuID, $1.skuPriceID, $1.key.freeQuota ? 1 : 0)
+                ($0.key.tenantID, $0.skuID, $0.skuPriceID, $0.key.billingMonth, $0.key.freeQuota ? 1 : 0, $0.key.chargeClass)
+                    < ($1.key.tenantID, $1.skuID, $1.skuPriceID, $1.key.billingMonth, $1.key.freeQuota ? 1 : 0, $1.key.chargeClass)
             }
         for row in rows {
             let cells = FocusRow(
                 key: row.key, group: row.group, skuID: row.skuID, skuPriceID: row.skuPriceID, chargeStart: charge.start,
-                chargeEnd: charge.end, billingMonth: usageMonth)
+                chargeEnd: charge.end)
             writer.writeRecord(version.columns.map { cells.value(of: $0, in: version) })
         }
         return rows.count

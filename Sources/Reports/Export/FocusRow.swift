@@ -9,29 +9,29 @@ struct FocusRow {
     private let skuPriceID: String
     private let chargeStart: String
     private let chargeEnd: String
-    private let billingMonth: CivilDate
     private let listCost: String
     private let billedCost: String
 
-    init(
-        key: FocusHour.Key, group: FocusHour.Group, skuID: String, skuPriceID: String, chargeStart: String, chargeEnd: String,
-        billingMonth: CivilDate
-    ) {
+    init(key: FocusHour.Key, group: FocusHour.Group, skuID: String, skuPriceID: String, chargeStart: String, chargeEnd: String) {
         self.key = key
         self.group = group
         self.skuID = skuID
         self.skuPriceID = skuPriceID
         self.chargeStart = chargeStart
         self.chargeEnd = chargeEnd
-        self.billingMonth = billingMonth
         let sku = key.sku
         // ListCost = ListUnitPrice × PricingQuantity: quantity × millionths, at the quantity's scale + 6.
         let listScale = sku.unit.pricingScale + 6
         let list = Int128(group.quantity) * Int128(sku.listUnitPrice.millionths)
         listCost = FocusHour.decimal(list, scale: listScale)
-        // BilledCost = ListCost × (1 - discount): 6 more digits; nothing for calls inside a free quota.
-        let billed = key.freeQuota ? 0 : list * Int128(Decimal6.one.millionths - sku.discount.millionths)
-        billedCost = FocusHour.decimal(billed, scale: listScale + 6)
+        switch key.chargeClass {
+        case .regular:
+            // BilledCost = ListCost × (1 - discount): 6 more digits; nothing for calls inside a free quota.
+            let billed = key.freeQuota ? 0 : list * Int128(Decimal6.one.millionths - sku.discount.millionths)
+            billedCost = FocusHour.decimal(billed, scale: listScale + 6)
+        case .correction:
+            billedCost = FocusHour.decimal(Int128(group.correction.nanos), scale: 9)
+        }
     }
 
     /// The cell of `column` in a file of `version`.
@@ -46,13 +46,17 @@ struct FocusRow {
             .serviceProviderName, .hostProviderName:
             return sku.publisher
         case .billingCurrency: return "USD"
-        case .billingPeriodStart: return "\(billingMonth)T00:00:00Z"
-        case .billingPeriodEnd: return "\(CivilDate(daysSinceEpoch: billingMonth.daysSinceEpoch + 31).firstOfMonth)T00:00:00Z"
+        case .billingPeriodStart: return "\(key.billingMonth)T00:00:00Z"
+        case .billingPeriodEnd: return "\(CivilDate(daysSinceEpoch: key.billingMonth.daysSinceEpoch + 31).firstOfMonth)T00:00:00Z"
         case .chargePeriodStart: return chargeStart
         case .chargePeriodEnd: return chargeEnd
         case .chargeCategory: return "Usage"
-        case .chargeClass: return ""
-        case .chargeDescription: return sku.chargeDescription + (key.freeQuota ? " (free quota)" : "")
+        case .chargeClass: return key.chargeClass == .correction ? "Correction" : ""
+        case .chargeDescription:
+            switch key.chargeClass {
+            case .regular: return sku.chargeDescription + (key.freeQuota ? " (free quota)" : "")
+            case .correction: return sku.chargeDescription + " (correction)"
+            }
         case .chargeFrequency: return "Usage-Based"
         // No commitment discounts; costledger issues no invoices.
         case .commitmentDiscountStatus, .invoiceId: return ""
