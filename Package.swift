@@ -111,7 +111,7 @@ let package = Package(
             dependencies: ["Server", "App", "CostLedger", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "ReportsTests", dependencies: ["App", "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "TestSupport"],
+            name: "ReportsTests", dependencies: ["App", "Reports", "Optimizer", "BudgetEngine", "CostLedger", "Pricing", "CSVCodec", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "SQLiteStore", "CostLedger", "Pricing", "TestSupport"], swiftSettings: swiftSettings),
     ]

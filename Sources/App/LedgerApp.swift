@@ -83,11 +83,11 @@ public struct LedgerApp: Sendable {
         try await withReader { try await Ledger(store: $0, prices: prices).verify(head: head, progress: progress) }
     }
 
-    /// The export formats: finance line items (csv, json) and FOCUS 1.2.
+    /// The export formats: finance line items (csv, json) and FOCUS (1.4 or 1.2).
     public enum ExportFormat: Sendable {
         case lineItems(LedgerExport.Format)
         /// Needs the price table the ledger was priced with.
-        case focus(PriceTable)
+        case focus(PriceTable, FocusVersion)
     }
 
     /// Streams the export of the events `query` selects to `output`; the number of rows written.
@@ -99,8 +99,8 @@ public struct LedgerApp: Sendable {
             case .lineItems(let lineItems):
                 try await LedgerExport(query: query, format: lineItems).write(
                     from: store, openReader: parallel ? parallelReaders : nil, to: output)
-            case .focus(let prices):
-                try await FocusExport(query: query, prices: prices).write(from: store, to: output)
+            case .focus(let prices, let version):
+                try await FocusExport(query: query, prices: prices, version: version).write(from: store, to: output)
             }
         }
     }

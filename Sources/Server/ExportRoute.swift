@@ -7,7 +7,7 @@ import NIOCore
 import Pricing
 import Reports
 
-/// `GET /v1/exports/costs.csv?from=&to=&tenant=&format=csv|focus`: the export of
+/// `GET /v1/exports/costs.csv?from=&to=&tenant=&format=csv|focus&focus_version=1.4|1.2`: the export of
 /// `costledger export` (the same use case, ``LedgerApp/export(_:format:to:parallel:)``), streamed
 /// while a thread of the export pool walks the ledger. At most four
 /// chunks (about 1 MiB) wait for the client, so memory stays flat however large the export, and a
@@ -39,19 +39,20 @@ struct ExportRoute: Sendable {
         }
         let format = request.uri.queryParameters["format"].map(String.init) ?? "csv"
         guard format == "csv" || format == "focus" else { throw APIError.badRequest("format must be csv or focus") }
+        let exportFormat = try Self.exportFormat(format, focusVersion: request.uri.queryParameters["focus_version"], prices: prices)
 
         let pipe = ChunkPipe(capacity: Self.queuedChunks, stallTimeout: stallTimeout)
         guard work.open(pipe, on: context.channel) else { throw APIError.serviceUnavailable("the server is shutting down") }
         let reader = PipeReader(pipe)
         let query = RecordQuery(from: from, to: to, tenantID: tenant)
-        let (app, prices, work, logger) = (app, prices, work, context.logger)
+        let (app, work, logger) = (app, work, context.logger)
         // Not a child of this request's task: the producer runs while the response streams.
         Task(executorPreference: work.exports) {
             defer { work.close(pipe) }
             guard pipe.endReason == nil else { return pipe.finish() }
             do {
                 let output = OutputFile { bytes in try pipe.put(bytes) }
-                _ = try await app.export(query, format: format == "csv" ? .lineItems(.csv) : .focus(prices), to: output)
+                _ = try await app.export(query, format: exportFormat, to: output)
                 try output.flush()
                 pipe.finish()
             } catch {
@@ -90,6 +91,22 @@ struct ExportRoute: Sendable {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: body)
+    }
+}
+
+extension ExportRoute {
+    /// The export `format` and `focus_version` ask for; FOCUS 1.4 unless 1.2 is named.
+    /// - Throws: ``APIError`` 400 for a version that is not 1.2 or 1.4, or one given with `format=csv`.
+    static func exportFormat(_ format: String, focusVersion: Substring?, prices: PriceTable) throws -> LedgerApp.ExportFormat {
+        guard format == "focus" else {
+            guard focusVersion == nil else { throw APIError.badRequest("focus_version applies only to format=focus") }
+            return .lineItems(.csv)
+        }
+        guard let focusVersion else { return .focus(prices, .default) }
+        guard let version = FocusVersion(rawValue: String(focusVersion)) else {
+            throw APIError.badRequest("focus_version must be \(FocusVersion.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        return .focus(prices, version)
     }
 }
 

@@ -22,7 +22,8 @@ struct ExportCommand: AsyncParsableCommand {
             that were not late, the late events billed into it and the adjustments recorded into it. The export \
             of a closed month (costledger close) is byte-identical whenever it is taken.
 
-            focus is a FinOps FOCUS 1.2 CostAndUsage CSV: one row per UTC hour, tenant, SKU and billing \
+            focus is a FinOps FOCUS Cost and Usage CSV, FOCUS 1.4 unless --focus-version 1.2 asks for \
+            the 1.2 file: one row per UTC hour, tenant, SKU and billing \
             (list price, or a free quota with BilledCost 0). A SKU is one priced component: \
             provider/model/input|cached_input|cache_write|output[/batch][/long], or service/operation/call|unit. \
             Its amounts are exact and unrounded, so its BilledCost sum may differ from the ledger by at most \
@@ -49,8 +50,11 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Only this tenant's events.")
     var tenant: String?
 
-    @Option(help: "csv, json, or focus (FinOps FOCUS 1.2, hourly rows per tenant and SKU).")
+    @Option(help: "csv, json, or focus (FinOps FOCUS, hourly rows per tenant and SKU).")
     var format: String = "csv"
+
+    @Option(help: "With --format focus: the FOCUS version, 1.4 (the default) or 1.2.")
+    var focusVersion: String?
 
     @Option(help: "Write to this file (atomically) instead of standard output.")
     var out: String?
@@ -61,7 +65,14 @@ struct ExportCommand: AsyncParsableCommand {
             throw CLIError.usage("--format must be one of: \(Self.formats.joined(separator: ", "))")
         }
         let query = try recordQuery()
-        let exportFormat: LedgerApp.ExportFormat = try lineItems.map { .lineItems($0) } ?? .focus(try options.loadPrices())
+        let exportFormat: LedgerApp.ExportFormat
+        if let lineItems {
+            guard focusVersion == nil else { throw CLIError.usage("--focus-version applies only to --format focus") }
+            exportFormat = .lineItems(lineItems)
+        } else {
+            let version = try parseFocusVersion()
+            exportFormat = .focus(try options.loadPrices(), version)
+        }
         let app = try options.app()
         let output = try out.map { try OutputFile(atomicPath: $0) } ?? .standardOutput()
         do {
@@ -84,5 +95,14 @@ struct ExportCommand: AsyncParsableCommand {
         let end = try parseInstant(to, option: "--to")
         guard start <= end else { throw CLIError.usage("--to \(to) is before --from \(from)") }
         return RecordQuery(from: start, to: end, tenantID: tenant)
+    }
+
+    private func parseFocusVersion() throws -> FocusVersion {
+        guard let focusVersion else { return .default }
+        guard let version = FocusVersion(rawValue: focusVersion) else {
+            throw CLIError.usage(
+                "--focus-version must be \(FocusVersion.allCases.map(\.rawValue).joined(separator: " or ")), not \(focusVersion)")
+        }
+        return version
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `costledger export --format focus` on real ledgers: the FOCUS 1.2 file finance tools read
-/// (CONTRACT section 10). The FOCUS validator itself runs in `scripts/test-focus`.
+/// `costledger export --format focus` on real ledgers: the FOCUS 1.4 file finance tools read
+/// (CONTRACT section 14.4), and section 10's FOCUS 1.2 file with `--focus-version 1.2`. The
+/// validators themselves run in `scripts/test-focus`.
 @Suite("costledger export --format focus")
 struct FocusExportTests {
     let directory: TemporaryDirectory
@@ -13,23 +14,33 @@ struct FocusExportTests {
         directory = try TemporaryDirectory()
     }
 
-    /// The contract's column order, typed out from section 10.
-    static let header =
+    /// FOCUS 1.2's columns in the contract's order, typed out from section 10.
+    static let header12 =
         "BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,"
         + "ChargeClass,ChargeDescription,ChargeFrequency,ChargePeriodEnd,ChargePeriodStart,CommitmentDiscountStatus,"
         + "ConsumedQuantity,ConsumedUnit,ContractedCost,EffectiveCost,InvoiceId,InvoiceIssuerName,ListCost,ListUnitPrice,"
         + "PricingQuantity,PricingUnit,ProviderName,PublisherName,ServiceCategory,ServiceName,ServiceSubcategory,SkuId,SkuMeter,"
         + "SkuPriceDetails,SkuPriceId,SubAccountId,SubAccountName,Tags,x_Requests,x_EstimatedRequests"
 
-    /// Ingests `events` with `pricing` and exports `[from, to)` as FOCUS.
+    /// FOCUS 1.4's: section 10's without ProviderName and PublisherName, with HostProviderName and
+    /// ServiceProviderName in their alphabetical places (section 14.4).
+    static let header14 =
+        "BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,"
+        + "ChargeClass,ChargeDescription,ChargeFrequency,ChargePeriodEnd,ChargePeriodStart,CommitmentDiscountStatus,"
+        + "ConsumedQuantity,ConsumedUnit,ContractedCost,EffectiveCost,HostProviderName,InvoiceId,InvoiceIssuerName,ListCost,"
+        + "ListUnitPrice,PricingQuantity,PricingUnit,ServiceCategory,ServiceName,ServiceProviderName,ServiceSubcategory,SkuId,"
+        + "SkuMeter,SkuPriceDetails,SkuPriceId,SubAccountId,SubAccountName,Tags,x_Requests,x_EstimatedRequests"
+
+    /// Ingests `events` with `pricing` and exports `[from, to)` as FOCUS (`arguments` appended).
     private func export(
-        _ events: [String], pricing: String = Repository.pricing, from: String = "2026-10-01", to: String = "2026-12-01"
+        _ events: [String], pricing: String = Repository.pricing, from: String = "2026-10-01", to: String = "2026-12-01",
+        arguments: [String] = []
     ) throws -> (result: CommandResult, file: FocusFile) {
         let file = try directory.write("events.ndjson", events.joined(separator: "\n") + "\n")
         let ingest = try runCostLedger(["ingest", "--db", db, "--pricing", pricing, file])
         #expect(ingest.exitCode == 0, "\(ingest.stdout) \(ingest.stderr)")
         let result = try runCostLedger(
-            ["export", "--db", db, "--pricing", pricing, "--format", "focus", "--from", from, "--to", to])
+            ["export", "--db", db, "--pricing", pricing, "--format", "focus", "--from", from, "--to", to] + arguments)
         return (result, FocusFile(result.stdout))
     }
 
@@ -56,11 +67,11 @@ struct FocusExportTests {
         // Output: 3000 + 1001 = 4001 tokens × 10.00 / 1M = 0.04001 list; × (1 - 0.5) = 0.020005 billed.
         // Workers differ (w1, w2), so Tags keeps only the operation.
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.first.map(String.init) == Self.header)
+        #expect(lines.first.map(String.init) == Self.header14)
         let expectedOutput: String = [
             #"0.020005,openai,openai,USD,2026-11-01T00:00:00Z,2026-10-01T00:00:00Z,Usage,,gpt-4o output tokens (batch),"#,
-            #"Usage-Based,2026-10-15T10:00:00Z,2026-10-15T09:00:00Z,,4001.0,Tokens,0.04001,0.020005,,openai,0.04001,10.0,"#,
-            #"0.004001,1000000 Tokens,openai,openai,AI and Machine Learning,openai,Generative AI,openai/gpt-4o/output/batch,"#,
+            #"Usage-Based,2026-10-15T10:00:00Z,2026-10-15T09:00:00Z,,4001.0,Tokens,0.04001,0.020005,openai,,openai,0.04001,10.0,"#,
+            #"0.004001,1000000 Tokens,AI and Machine Learning,openai,openai,Generative AI,openai/gpt-4o/output/batch,"#,
             #"output,"{""x_Component"":""output""}",openai/gpt-4o/output/batch@2025-01-01,acme,acme,"#,
             #""{""operation"":""classification""}",2,0"#,
         ].joined()
@@ -108,7 +119,10 @@ struct FocusExportTests {
         #expect(morning["ConsumedQuantity"] == "24.0" && morning["PricingQuantity"] == "24.0" && morning["x_Requests"] == "24")
         #expect(morning["PricingUnit"] == "Requests" && morning["ConsumedUnit"] == "Requests" && morning["ListUnitPrice"] == "0.03")
         #expect(morning["ChargeDescription"] == "hunter email_finder calls (free quota)")
-        #expect(morning["ServiceCategory"] == "Other" && morning["ServiceSubcategory"] == "Other")
+        // FOCUS 1.4's catch-all subcategory names its category; the provider both provides and hosts the service.
+        #expect(morning["ServiceCategory"] == "Other" && morning["ServiceSubcategory"] == "Other (Other)")
+        #expect(morning["ServiceProviderName"] == "hunter" && morning["HostProviderName"] == "hunter")
+        #expect(morning["InvoiceIssuerName"] == "hunter" && morning["ProviderName"] == nil && morning["PublisherName"] == nil)
         #expect(morning["SkuPriceId"] == "hunter/email_finder/call@2025-01-01" && morning["SkuMeter"] == "call")
         // The 25th call of the month (globex) is the last free one: one call, ListCost 0.03, BilledCost 0.
         let free = file.rows[4]
@@ -202,10 +216,10 @@ struct FocusExportTests {
 
         let empty = try runCostLedger(
             ["export", "--db", db, "--pricing", pricing, "--format", "focus", "--from", "2026-12-01", "--to", "2027-01-01"])
-        #expect(empty.exitCode == 0 && empty.stdout == Self.header + "\n")
+        #expect(empty.exitCode == 0 && empty.stdout == Self.header14 + "\n")
         let tenant = try runCostLedger(
             ["export", "--db", db, "--pricing", pricing, "--format", "focus", "--from", "2026-11-01", "--to", "2026-12-01", "--tenant", "globex"])
-        #expect(tenant.stdout == Self.header + "\n")
+        #expect(tenant.stdout == Self.header14 + "\n")
     }
 
     @Test("a price table that no longer gives a stored cost stops the export: exit 1, nothing written")
@@ -231,6 +245,55 @@ struct FocusExportTests {
         #expect(wrongFormat.exitCode == 2 && wrongFormat.stderr.contains("csv, json, focus"))
     }
 
+    @Test("--focus-version 1.2 writes section 10's file byte for byte; other versions and csv with a version are exit 2")
+    func version12() throws {
+        defer { directory.remove() }
+        let (result, _) = try export(
+            [
+                Event.llm("b1", at: "2026-10-15T09:05:00Z", worker: "w1", model: "gpt-4o", input: 10000, output: 3000, batch: true),
+                Event.api(
+                    "m1", at: "2026-10-15T09:40:00Z", tenant: "globex", worker: "notify", service: "resend", operation: "email_batch",
+                    units: 120),
+            ], arguments: ["--focus-version", "1.2"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        // gpt-4o batch: 10000 × 2.50 / 1M = 0.025 list, half billed; 3000 × 10.00 / 1M = 0.03 list, half billed.
+        // resend: a call at price 0 and 120 units × 0.0008 = 0.096. ProviderName and PublisherName, and the
+        // subcategory "Other", as section 10 has them (the file the code before FOCUS 1.4 wrote, byte for byte).
+        let expected: [String] = [
+            Self.header12,
+            #"0.0125,openai,openai,USD,2026-11-01T00:00:00Z,2026-10-01T00:00:00Z,Usage,,gpt-4o input tokens (batch),Usage-Based,"#
+                + #"2026-10-15T10:00:00Z,2026-10-15T09:00:00Z,,10000.0,Tokens,0.025,0.0125,,openai,0.025,2.5,0.01,1000000 Tokens,"#
+                + #"openai,openai,AI and Machine Learning,openai,Generative AI,openai/gpt-4o/input/batch,input,"#
+                + #""{""x_Component"":""input""}",openai/gpt-4o/input/batch@2025-01-01,acme,acme,"#
+                + #""{""operation"":""classification"",""worker"":""w1""}",1,0"#,
+            #"0.015,openai,openai,USD,2026-11-01T00:00:00Z,2026-10-01T00:00:00Z,Usage,,gpt-4o output tokens (batch),Usage-Based,"#
+                + #"2026-10-15T10:00:00Z,2026-10-15T09:00:00Z,,3000.0,Tokens,0.03,0.015,,openai,0.03,10.0,0.003,1000000 Tokens,"#
+                + #"openai,openai,AI and Machine Learning,openai,Generative AI,openai/gpt-4o/output/batch,output,"#
+                + #""{""x_Component"":""output""}",openai/gpt-4o/output/batch@2025-01-01,acme,acme,"#
+                + #""{""operation"":""classification"",""worker"":""w1""}",1,0"#,
+            #"0.0,resend,resend,USD,2026-11-01T00:00:00Z,2026-10-01T00:00:00Z,Usage,,resend email_batch calls,Usage-Based,"#
+                + #"2026-10-15T10:00:00Z,2026-10-15T09:00:00Z,,1.0,Requests,0.0,0.0,,resend,0.0,0.0,1.0,Requests,resend,resend,"#
+                + #"Other,resend,Other,resend/email_batch/call,call,"{""x_Component"":""call""}",resend/email_batch/call@2025-01-01,"#
+                + #"globex,globex,"{""operation"":""email_batch"",""worker"":""notify""}",1,0"#,
+            #"0.096,resend,resend,USD,2026-11-01T00:00:00Z,2026-10-01T00:00:00Z,Usage,,resend email_batch units,Usage-Based,"#
+                + #"2026-10-15T10:00:00Z,2026-10-15T09:00:00Z,,120.0,Units,0.096,0.096,,resend,0.096,0.0008,120.0,Units,resend,resend,"#
+                + #"Other,resend,Other,resend/email_batch/unit,unit,"{""x_Component"":""unit""}",resend/email_batch/unit@2025-01-01,"#
+                + #"globex,globex,"{""operation"":""email_batch"",""worker"":""notify""}",1,0"#,
+        ]
+        #expect(result.stdout == expected.joined(separator: "\n") + "\n")
+
+        // 1.4, asked for by name, is the default's file.
+        let range = ["--pricing", Repository.pricing, "--from", "2026-10-01", "--to", "2026-12-01"]
+        let named = try runCostLedger(["export", "--db", db, "--format", "focus", "--focus-version", "1.4"] + range)
+        let byDefault = try runCostLedger(["export", "--db", db, "--format", "focus"] + range)
+        #expect(named.exitCode == 0 && named.stdout == byDefault.stdout && named.stdout.hasPrefix(Self.header14 + "\n"))
+
+        let unknown = try runCostLedger(["export", "--db", db, "--format", "focus", "--focus-version", "1.3"] + range)
+        #expect(unknown.exitCode == 2 && unknown.stderr.contains("--focus-version must be 1.2 or 1.4, not 1.3"), "\(unknown.stderr)")
+        let csv = try runCostLedger(["export", "--db", db, "--focus-version", "1.2"] + range)
+        #expect(csv.exitCode == 2 && csv.stderr.contains("--focus-version applies only to --format focus"), "\(csv.stderr)")
+    }
+
     @Test("the sample ledger: BilledCost adds up to the stored costs within half a nano-USD per event; one row per key, hour by hour")
     func sampleTotals() throws {
         defer { directory.remove() }
@@ -241,7 +304,7 @@ struct FocusExportTests {
         let result = try runCostLedger(["export"] + common + ["--format", "focus", "--from", "2026-10-01", "--to", "2026-12-01", "--out", out])
         #expect(result.exitCode == 0 && result.stdout.isEmpty, "\(result.stderr)")
         let file = FocusFile(try String(contentsOfFile: out, encoding: .utf8))
-        #expect(file.header == Self.header.split(separator: ",").map(String.init))
+        #expect(file.header == Self.header14.split(separator: ",").map(String.init))
 
         // Ledger: the csv export's cost_usd, exactly 9 decimals, as integers at 18 decimals (atto-USD).
         let csv = try runCostLedger(["export"] + common + ["--from", "2026-10-01", "--to", "2026-12-01"])

@@ -145,6 +145,17 @@ struct ServerRoutesTests {
             #expect(lines.count == 2 && lines[1].hasPrefix("1,a1,2026-11-20T10:00:00.000Z,acme,llm"))
             let focus = try await client.execute(uri: "/v1/exports/costs.csv?from=2026-11-01&to=2026-12-01&format=focus", method: .get, headers: headers(fixture.finance))
             #expect(String(buffer: focus.body).hasPrefix("BilledCost,BillingAccountId"))
+            // FOCUS 1.4 unless focus_version=1.2 asks for section 10's file; any other version is a 400.
+            let exports = "/v1/exports/costs.csv?from=2026-11-01&to=2026-12-01"
+            let header14 = String(buffer: focus.body).prefix { $0 != "\n" }
+            #expect(header14.contains(",HostProviderName,") && header14.contains(",ServiceProviderName,") && !header14.contains(",ProviderName,"))
+            let focus12 = try await client.execute(uri: exports + "&format=focus&focus_version=1.2", method: .get, headers: headers(fixture.finance))
+            let header12 = String(buffer: focus12.body).prefix { $0 != "\n" }
+            #expect(focus12.status == .ok && header12.contains(",ProviderName,PublisherName,") && !header12.contains("HostProviderName"))
+            let focus13 = try await client.execute(uri: exports + "&format=focus&focus_version=1.3", method: .get, headers: headers(fixture.finance))
+            #expect(focus13.status == .badRequest && String(buffer: focus13.body).contains("focus_version must be 1.2 or 1.4"))
+            let csvVersion = try await client.execute(uri: exports + "&focus_version=1.2", method: .get, headers: headers(fixture.finance))
+            #expect(csvVersion.status == .badRequest && String(buffer: csvVersion.body).contains("focus_version applies only to format=focus"))
 
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             let text = String(buffer: metrics.body)

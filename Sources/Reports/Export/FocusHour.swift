@@ -5,29 +5,46 @@ import Pricing
 /// The FOCUS rows of one UTC hour while its events stream in.
 ///
 /// Only one hour is held in memory: the export writes it out and starts the next when the
-/// timestamp-ordered stream crosses into a later hour.
+/// timestamp-ordered stream crosses into a later hour. The hour is the rows' charge period; each
+/// row also names the month it is billed in and whether it is usage or a correction of it
+/// (CONTRACT section 14.3), so late events and adjustments fit beside the hour's own events.
 struct FocusHour {
     /// Hours since the epoch.
     let hour: Int64
+    /// The first day of the hour's UTC month: where its events are billed unless they came late.
+    let usageMonth: CivilDate
     private var groups: [Key: Group] = [:]
 
     static let millisPerHour: Int64 = 3_600_000
 
     init(hour: Int64) {
         self.hour = hour
+        usageMonth = CivilDate(utcMillis: hour * Self.millisPerHour).firstOfMonth
     }
 
-    /// What makes two components one row: the tenant, the SKU price, and whether the row is
-    /// billed at list price or inside a free quota.
+    /// FOCUS `ChargeClass`: usage as billed (null), or a correction of what an earlier month billed.
+    enum ChargeClass: Hashable, Comparable {
+        case regular
+        case correction
+    }
+
+    /// What makes two components one row: the tenant, the SKU price, the billing month, whether
+    /// the row is billed at list price or inside a free quota, and whether it is a correction.
     struct Key: Hashable {
         var tenantID: String
         var sku: FocusSKU
         var freeQuota: Bool
+        var chargeClass: ChargeClass
+        /// The first day of the month the row is billed in.
+        var billingMonth: CivilDate
     }
 
     /// The sums of one row.
     struct Group {
         var quantity: Int64 = 0
+        /// What a correction row bills: the sum of its adjustments (0 for usage rows, whose cost
+        /// follows from the quantity and the SKU's price).
+        var correction = Money.zero
         var requests: Int64 = 0
         var estimatedRequests: Int64 = 0
         var operation = TagValue.unset
@@ -56,106 +73,53 @@ struct FocusHour {
 
     var isEmpty: Bool { groups.isEmpty }
 
-    /// Adds one component of one event.
-    mutating func add(_ record: LedgerRecord, sku: FocusSKU, quantity: Int64) {
-        let key = Key(tenantID: record.event.tenantID, sku: sku, freeQuota: record.pricing.freeQuota)
+    /// Adds one component of one event of this hour.
+    /// - Parameter billingMonth: any day of the month the event is billed in; nil for the month
+    ///   of its hour (an event that did not come late).
+    mutating func add(_ record: LedgerRecord, sku: FocusSKU, quantity: Int64, billingMonth: CivilDate? = nil) {
+        let key = Key(
+            tenantID: record.event.tenantID, sku: sku, freeQuota: record.pricing.freeQuota, chargeClass: .regular,
+            billingMonth: billingMonth?.firstOfMonth ?? usageMonth)
         groups[key, default: Group()].add(record, quantity: quantity)
     }
 
-    /// Appends the hour's rows in a fixed order (tenant, `SkuId`, `SkuPriceId`, list price before
-    /// free quota) and returns how many there were.
-    func writeRows(to writer: inout CSVWriter) -> Int {
+    /// Adds an adjustment of `record` (an event of this hour) to its correction row: `ChargeClass`
+    /// `Correction`, quantities 0, `BilledCost` and `EffectiveCost` the sum of the row's amounts,
+    /// `ListCost` and `ContractedCost` 0 (they are `ListUnitPrice × PricingQuantity`).
+    /// - Parameters:
+    ///   - sku: the component the amount corrects, at the price that bills it now.
+    ///   - amount: what the adjustment adds to the cost billed so far; negative for a credit.
+    ///   - billingMonth: any day of the month the adjustment is billed in.
+    mutating func addCorrection(of record: LedgerRecord, sku: FocusSKU, amount: Money, billingMonth: CivilDate) {
+        let key = Key(
+            tenantID: record.event.tenantID, sku: sku, freeQuota: false, chargeClass: .correction,
+            billingMonth: billingMonth.firstOfMonth)
+        groups[key, default: Group()].add(record, quantity: 0)
+        groups[key]?.correction += amount
+    }
+
+    /// Appends the hour's rows in a fixed order (tenant, `SkuId`, `SkuPriceId`, billing month,
+    /// list price before free quota, usage before correction) and returns how many there were.
+    func writeRows(to writer: inout CSVWriter, version: FocusVersion) -> Int {
         let start = hour * Self.millisPerHour
         let date = CivilDate(utcMillis: start)
         let hourOfDay = (start - date.startMillis) / Self.millisPerHour
-        let month = date.firstOfMonth
-        let nextMonth = CivilDate(daysSinceEpoch: month.daysSinceEpoch + 31).firstOfMonth
         let endDate = CivilDate(utcMillis: start + Self.millisPerHour)
         let hourEnd = (start + Self.millisPerHour - endDate.startMillis) / Self.millisPerHour
-        let period = Period(
-            chargeStart: "\(date)T\(pad(hourOfDay, 2)):00:00Z", chargeEnd: "\(endDate)T\(pad(hourEnd, 2)):00:00Z",
-            billingStart: "\(month)T00:00:00Z", billingEnd: "\(nextMonth)T00:00:00Z")
+        let charge = (start: "\(date)T\(pad(hourOfDay, 2)):00:00Z", end: "\(endDate)T\(pad(hourEnd, 2)):00:00Z")
 
         let rows = groups.map { (key: $0.key, group: $0.value, skuID: $0.key.sku.skuID, skuPriceID: $0.key.sku.skuPriceID) }
             .sorted {
-                ($0.key.tenantID, $0.skuID, $0.skuPriceID, $0.key.freeQuota ? 1 : 0)
-                    < ($1.key.tenantID, $1.skuID, $1.skuPriceID, $1.key.freeQuota ? 1 : 0)
+                ($0.key.tenantID, $0.skuID, $0.skuPriceID, $0.key.billingMonth, $0.key.freeQuota ? 1 : 0, $0.key.chargeClass)
+                    < ($1.key.tenantID, $1.skuID, $1.skuPriceID, $1.key.billingMonth, $1.key.freeQuota ? 1 : 0, $1.key.chargeClass)
             }
         for row in rows {
-            writer.writeRecord(
-                Self.fields(key: row.key, group: row.group, skuID: row.skuID, skuPriceID: row.skuPriceID, period: period))
+            let cells = FocusRow(
+                key: row.key, group: row.group, skuID: row.skuID, skuPriceID: row.skuPriceID, chargeStart: charge.start,
+                chargeEnd: charge.end)
+            writer.writeRecord(version.columns.map { cells.value(of: $0, in: version) })
         }
         return rows.count
-    }
-
-    /// The hour's and its month's bounds, as FOCUS datetimes.
-    struct Period {
-        var chargeStart: String
-        var chargeEnd: String
-        var billingStart: String
-        var billingEnd: String
-    }
-
-    /// One row in ``FocusExport/columns`` order.
-    private static func fields(key: Key, group: Group, skuID: String, skuPriceID: String, period: Period) -> [String] {
-        let sku = key.sku
-        let unit = sku.unit
-        // ListCost = ListUnitPrice × PricingQuantity: quantity × millionths, at the quantity's scale + 6.
-        let listScale = unit.pricingScale + 6
-        let list = Int128(group.quantity) * Int128(sku.listUnitPrice.millionths)
-        // BilledCost = ListCost × (1 - discount): 6 more digits; nothing for calls inside a free quota.
-        let billed = key.freeQuota ? 0 : list * Int128(Decimal6.one.millionths - sku.discount.millionths)
-        let listCost = decimal(list, scale: listScale)
-        let billedCost = decimal(billed, scale: listScale + 6)
-
-        var details = JSONObjectWriter()
-        details.string("x_Component", sku.component)
-        var tags = JSONObjectWriter()
-        if let operation = group.operation.value { tags.string("operation", operation) }
-        if let worker = group.worker.value { tags.string("worker", worker) }
-
-        let publisher = sku.publisher
-        let description = sku.chargeDescription + (key.freeQuota ? " (free quota)" : "")
-        let isLLM = sku.kind == .llm
-        return [
-            billedCost,  // BilledCost
-            publisher,  // BillingAccountId
-            publisher,  // BillingAccountName
-            "USD",  // BillingCurrency
-            period.billingEnd,  // BillingPeriodEnd
-            period.billingStart,  // BillingPeriodStart
-            "Usage",  // ChargeCategory
-            "",  // ChargeClass
-            description,  // ChargeDescription
-            "Usage-Based",  // ChargeFrequency
-            period.chargeEnd,  // ChargePeriodEnd
-            period.chargeStart,  // ChargePeriodStart
-            "",  // CommitmentDiscountStatus
-            Self.decimal(Int128(group.quantity), scale: 0),  // ConsumedQuantity
-            unit.consumedUnit,  // ConsumedUnit
-            listCost,  // ContractedCost
-            billedCost,  // EffectiveCost
-            "",  // InvoiceId
-            publisher,  // InvoiceIssuerName
-            listCost,  // ListCost
-            sku.listUnitPrice.description,  // ListUnitPrice
-            Self.decimal(Int128(group.quantity), scale: unit.pricingScale),  // PricingQuantity
-            unit.pricingUnit,  // PricingUnit
-            publisher,  // ProviderName
-            publisher,  // PublisherName
-            isLLM ? "AI and Machine Learning" : "Other",  // ServiceCategory
-            publisher,  // ServiceName
-            isLLM ? "Generative AI" : "Other",  // ServiceSubcategory
-            skuID,  // SkuId
-            sku.component,  // SkuMeter
-            String(decoding: details.finish(), as: UTF8.self),  // SkuPriceDetails
-            skuPriceID,  // SkuPriceId
-            key.tenantID,  // SubAccountId
-            key.tenantID,  // SubAccountName
-            String(decoding: tags.finish(), as: UTF8.self),  // Tags
-            String(group.requests),  // x_Requests
-            String(group.estimatedRequests),  // x_EstimatedRequests
-        ]
     }
 }
 
