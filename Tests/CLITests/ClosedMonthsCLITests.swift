@@ -156,6 +156,14 @@ struct ClosedMonthsScenario {
         #expect(nanos == Decimal(string: "0.0141"))
         #expect(rows.count == 10 && rows.filter { $0["kind"] as? String == "adjustment" }.count == 4)
 
+        // FOCUS: the regular rows re-derived from the tables the events were priced with, each
+        // adjustment a Correction row at its event's hour, billed in November.
+        let focus = try costledger(["export", "--format", "focus", "--billing-month", "2026-11"])
+        #expect(focus.exitCode == 0, "\(focus.stderr)")
+        let focusRows = focus.stdout.split(separator: "\n").dropFirst()
+        #expect(focusRows.filter { $0.contains(",Correction,") }.count == 5, "\(focus.stdout)")
+        #expect(focusRows.allSatisfy { $0.contains("2026-11-01T00:00:00Z") }, "\(focus.stdout)")
+
         try checkReport()
         try checkCopyAndTampering()
     }

@@ -38,14 +38,17 @@ public struct FocusExport {
         var writer = CSVWriter(reservingCapacity: 80 * 1024)
         writer.writeRecord(version.columnNames)
         let charges = FocusCharges(prices: prices)
+        // The adjustments (section 14.3) are Correction rows at their events' hours, merged in.
+        var corrections: [(adjustment: AdjustmentRecord, event: LedgerRecord)] = []
+        try await store.forEachAdjustment(AdjustmentQuery(query)) { corrections.append(($0, $1)) }
+        corrections.sort { ($0.event.event.timestamp, $0.adjustment.sequence) < ($1.event.event.timestamp, $1.adjustment.sequence) }
+        var next = corrections.startIndex
         var current: FocusHour?
         var rows = 0
-        try await store.forEachRecord(query) { record in
-            let hour = floorDivide(record.event.timestamp.millis, FocusHour.millisPerHour)
+        /// Makes `current` the FOCUS rows of `hour`, writing out the hour before it.
+        func open(_ hour: Int64, sequence: Int64) throws {
             if let open = current, open.hour != hour {
-                guard hour > open.hour else {
-                    throw FocusExportError(.unordered, sequence: record.sequence, "records are not in timestamp order")
-                }
+                guard hour > open.hour else { throw FocusExportError(.unordered, sequence: sequence, "records are not in timestamp order") }
                 rows += open.writeRows(to: &writer, version: version)
                 current = nil
                 if writer.bytes.count >= 64 * 1024 {
@@ -54,10 +57,27 @@ public struct FocusExport {
                 }
             }
             if current == nil { current = FocusHour(hour: hour) }
-            try charges.forEach(of: record) { sku, quantity in
-                current?.add(record, sku: sku, quantity: quantity)
+        }
+        func addCorrections(through hour: Int64) throws {
+            while next < corrections.endIndex {
+                let (adjustment, event) = corrections[next]
+                let correctionHour = floorDivide(event.event.timestamp.millis, FocusHour.millisPerHour)
+                guard correctionHour <= hour else { return }
+                try open(correctionHour, sequence: adjustment.sequence)
+                current?.addCorrection(
+                    of: event, sku: FocusSKU.correction(of: event.event), amount: adjustment.costDelta, billingMonth: adjustment.billingMonth.firstDay)
+                next += 1
             }
         }
+        try await store.forEachRecord(query) { record in
+            let hour = floorDivide(record.event.timestamp.millis, FocusHour.millisPerHour)
+            try addCorrections(through: hour)
+            try open(hour, sequence: record.sequence)
+            try charges.forEach(of: record) { sku, quantity in
+                current?.add(record, sku: sku, quantity: quantity, billingMonth: record.lateBillingMonth?.firstDay)
+            }
+        }
+        try addCorrections(through: .max)
         if let open = current { rows += open.writeRows(to: &writer, version: version) }
         try output.write(writer.bytes)
         return rows

@@ -116,3 +116,20 @@ extension String {
         String(map { $0 == "_" ? " " : $0 })
     }
 }
+
+extension FocusSKU {
+    /// The SKU of a price correction of `event` (section 14.3): its provider and model (or service
+    /// and operation) with the component `correction`, no list price.
+    static func correction(of event: UsageEvent) -> FocusSKU {
+        switch event.usage {
+        case .llm(let call):
+            FocusSKU(
+                kind: .llm, publisher: call.provider, product: call.model, component: "correction", tier: call.tokens.serviceTier,
+                longContext: false, effectiveFrom: event.timestamp.utcDate, listUnitPrice: .zero, discount: .zero)
+        case .api(let call):
+            FocusSKU(
+                kind: .api, publisher: call.service, product: event.operation, component: "correction", tier: .standard,
+                longContext: false, effectiveFrom: event.timestamp.utcDate, listUnitPrice: .zero, discount: .zero)
+        }
+    }
+}
