@@ -28,15 +28,18 @@ public struct CorrectionsSnapshot: Sendable {
     public init(store: any LedgerStore, asOf: Timestamp, head: LedgerHead) async throws {
         let end = Timestamp(millis: asOf.millis + 1)
         let month = asOf.utcMonth
+        // One pass over the adjustments, in ledger order: each event's billed pricing so far is
+        // what its next adjustment undoes.
         var billed: [Int64: EventPricing] = [:]
-        try await store.forEachAdjustment(AdjustmentQuery(eventTo: end)) { adjustment, event in
-            var undo = RollupDelta(kinds: .daily)
-            undo.add(event.event, pricing: adjustment.repriced, sign: -1)
-            undo.add(event.event, pricing: billed[event.sequence] ?? event.pricing)
-            billed[event.sequence] = adjustment.repriced
-            for (key, totals) in undo.daily { undoingAdjustments[key.usage, default: UsageTotals()].add(totals) }
-        }
-        try await store.forEachAdjustment(AdjustmentQuery(recordedTo: end)) { adjustment, event in
+        try await store.forEachAdjustment(.all) { adjustment, event in
+            defer { billed[event.sequence] = adjustment.repriced }
+            if event.event.timestamp < end {
+                var undo = RollupDelta(kinds: .daily)
+                undo.add(event.event, pricing: adjustment.repriced, sign: -1)
+                undo.add(event.event, pricing: billed[event.sequence] ?? event.pricing)
+                for (key, totals) in undo.daily { undoingAdjustments[key.usage, default: UsageTotals()].add(totals) }
+            }
+            guard adjustment.recordedAt < end else { return }
             let tenant = event.event.tenantID
             let delta = adjustment.costDelta
             if delta > .zero { debits[tenant] = (debits[tenant] ?? .zero) + delta }
