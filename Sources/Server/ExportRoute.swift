@@ -7,7 +7,8 @@ import NIOCore
 import Pricing
 import Reports
 
-/// `GET /v1/exports/costs.csv?from=&to=&tenant=&format=csv|focus&focus_version=1.4|1.2`: the export of
+/// `GET /v1/exports/costs.csv?from=&to=&tenant=&format=csv|focus&focus_version=1.4|1.2` (or
+/// `billing_month=YYYY-MM` instead of `from` and `to`, contract 14.3): the export of
 /// `costledger export` (the same use case, ``LedgerApp/export(_:format:to:parallel:)``), streamed
 /// while a thread of the export pool walks the ledger. At most four
 /// chunks (about 1 MiB) wait for the client, so memory stays flat however large the export, and a
@@ -29,7 +30,6 @@ struct ExportRoute: Sendable {
 
     func handle(_ request: Request, context: APIRequestContext) async throws -> Response {
         let token = try tokens.authorize(request, roles: [.finance, .admin])
-        let (from, to) = try request.period()
         let tenant = request.uri.queryParameters["tenant"].map(String.init)
         if let tenant, !token.allows(tenant: tenant) {
             throw APIError.forbidden("this token may not read tenant \(tenant)")
@@ -44,7 +44,7 @@ struct ExportRoute: Sendable {
         let pipe = ChunkPipe(capacity: Self.queuedChunks, stallTimeout: stallTimeout)
         guard work.open(pipe, on: context.channel) else { throw APIError.serviceUnavailable("the server is shutting down") }
         let reader = PipeReader(pipe)
-        let query = RecordQuery(from: from, to: to, tenantID: tenant)
+        let query = try Self.query(request, tenant: tenant)
         let (app, work, logger) = (app, work, context.logger)
         // Not a child of this request's task: the producer runs while the response streams.
         Task(executorPreference: work.exports) {
@@ -95,6 +95,18 @@ struct ExportRoute: Sendable {
 }
 
 extension ExportRoute {
+    /// The events `from`/`to` or `billing_month` select, for `tenant` or all.
+    static func query(_ request: Request, tenant: String?) throws(APIError) -> RecordQuery {
+        guard let text = request.uri.queryParameters["billing_month"].map(String.init) else {
+            let (from, to) = try request.period()
+            return RecordQuery(from: from, to: to, tenantID: tenant)
+        }
+        let params = request.uri.queryParameters
+        guard params["from"] == nil, params["to"] == nil else { throw .badRequest("billing_month replaces from and to: give one or the other") }
+        guard let month = CivilMonth(iso: text) else { throw .badRequest("billing_month must be a month YYYY-MM") }
+        return RecordQuery(tenantID: tenant, billingMonth: month)
+    }
+
     /// The export `format` and `focus_version` ask for; FOCUS 1.4 unless 1.2 is named.
     /// - Throws: ``APIError`` 400 for a version that is not 1.2 or 1.4, or one given with `format=csv`.
     static func exportFormat(_ format: String, focusVersion: Substring?, prices: PriceTable) throws -> LedgerApp.ExportFormat {

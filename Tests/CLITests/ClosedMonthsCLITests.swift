@@ -180,6 +180,10 @@ struct ClosedMonthsScenario {
         #expect(
             try String(contentsOfFile: out + "/corrections-2026-11-30.csv", encoding: .utf8)
                 == "sequence,adjusts_sequence,tenant_id,charge_time,cost_delta_usd,price_row,reason\n")
+        // The page lists the late event under what needs attention, with the CSV's digits.
+        let page = try String(contentsOfFile: out + "/report-2026-11-30.html", encoding: .utf8)
+        #expect(page.contains(#"<data value="0.004000000" data-of="late-events|8|cost_usd">0.004000000</data>"#))
+        #expect(page.contains("late-events-2026-11-30.csv") && !page.contains("corrections-2026-11-30.csv"))
         // The budgets of the usage days hold the corrected spend: acme's October is o1 0.002 + o3 0.002, globex's o2 0.0101.
         let budgets = try costledger(["budgets", "--as-of", "2026-10-31T12:00:00Z", "--format", "csv"], pricing: pricingAfter)
         let monthSpend = budgets.stdout.split(separator: "\n").dropFirst().map { line in
@@ -199,6 +203,8 @@ struct ClosedMonthsScenario {
                 "10,2,globex,2026-10-06T09:00:00.000Z,0.001900000", "11,5,acme,2026-10-12T09:00:00.000Z,-0.005000000",
                 "12,6,acme,2026-11-03T09:00:00.000Z,-0.000800000", "13,8,acme,2026-10-20T09:00:00.000Z,-0.002000000",
             ])
+        let todaysPage = try String(contentsOfFile: out + "/report-\(date).html", encoding: .utf8)
+        #expect(todaysPage.contains(#"<data value="0.001900000" data-of="corrections|10|cost_delta_usd">0.001900000</data>"#))
         let textfile = try String(contentsOfFile: out + "/costledger.prom", encoding: .utf8)
         for line in [
             #"cerniq_etapa3_llm_cost_adjustment_usd_total{tenant_id="acme",direction="credit"} 0.008600000"#,

@@ -156,6 +156,15 @@ struct ServerRoutesTests {
             #expect(focus13.status == .badRequest && String(buffer: focus13.body).contains("focus_version must be 1.2 or 1.4"))
             let csvVersion = try await client.execute(uri: exports + "&focus_version=1.2", method: .get, headers: headers(fixture.finance))
             #expect(csvVersion.status == .badRequest && String(buffer: csvVersion.body).contains("focus_version applies only to format=focus"))
+            // billing_month (contract 14.3) instead of from and to: the same rows for a month with no close.
+            let billed = try await client.execute(uri: "/v1/exports/costs.csv?billing_month=2026-11&tenant=acme", method: .get, headers: headers(fixture.acmeFinance))
+            #expect(billed.status == .ok && String(buffer: billed.body) == String(buffer: export.body))
+            for (query, message) in [
+                ("billing_month=2026-11&from=2026-11-01", "billing_month replaces from and to"), ("billing_month=2026-13", "billing_month must be a month YYYY-MM"),
+            ] {
+                let refused = try await client.execute(uri: "/v1/exports/costs.csv?" + query, method: .get, headers: headers(fixture.finance))
+                #expect(refused.status == .badRequest && String(buffer: refused.body).contains(message), "\(query)")
+            }
 
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             let text = String(buffer: metrics.body)

@@ -94,7 +94,7 @@ extension ReportSnapshot {
     /// thresholds, days and quota pools.
     func pageInput(
         costSummary: ReportTable, budgets: ReportTable, recommendations: ReportTable, externalAPI: ReportTable,
-        reconciliation: ReportTable
+        reconciliation: ReportTable, lateEventsAndCorrections: ReportPage.LateEventsAndCorrections
     ) -> ReportPage.Input {
         var unknown: [[String]: Int64] = [:]
         for (key, totals) in monthToDate where key.kind == .llm && totals.section11.unknownModelRequests > 0 {
@@ -112,6 +112,7 @@ extension ReportSnapshot {
             reconciliation: reconciliation, dailySpend: dailySpend,
             unknownModels: unknown.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
                 ReportPage.ModelEvents(provider: $0.key[0], model: $0.key[1], events: $0.value)
-            })
+            },
+            lateEventsAndCorrections: lateEventsAndCorrections)
     }
 }

@@ -367,7 +367,9 @@ extension ReportPage {
     /// Where the figures come from.
     var footer: Body {
         let date = input.asOf.utcDate.description
-        let files = ["cost-summary", "budgets", "external-api", "recommendations", "reconciliation"].map { "\($0)-\(date).csv" }
+        let late = input.lateEventsAndCorrections
+        let shown = [("late-events", late.lateEvents), ("corrections", late.corrections)].filter { !($0.1?.rows.isEmpty ?? true) }.map(\.0)
+        let files = (["cost-summary", "budgets", "external-api", "recommendations", "reconciliation"] + shown).map { "\($0)-\(date).csv" }
         return .footer(
             .p(
                 .raw(

@@ -24,6 +24,8 @@ public struct NightlyReport {
         let recommendations = snapshot.recommendationsTable
         let reconciliation = snapshot.reconciliationTable
         let externalAPI = snapshot.externalAPITable
+        let corrections = snapshot.corrections.correctionsTable
+        let lateEvents = snapshot.corrections.lateEventsTable
         var files: [(String, [UInt8])] = [
             ("cost-summary-\(date).csv", summary.csvBytes),
             ("cost-summary-\(date).json", summary.jsonBytes),
@@ -34,8 +36,8 @@ public struct NightlyReport {
             ("external-api-\(date).csv", externalAPI.csvBytes),
             ("reconciliation-\(date).csv", reconciliation.csvBytes),
             ("reconciliation-\(date).json", reconciliation.jsonBytes),
-            ("corrections-\(date).csv", snapshot.corrections.correctionsTable.csvBytes),
-            ("late-events-\(date).csv", snapshot.corrections.lateEventsTable.csvBytes),
+            ("corrections-\(date).csv", corrections.csvBytes),
+            ("late-events-\(date).csv", lateEvents.csvBytes),
             ("ledger-head-\(date).json", snapshot.headJSONBytes),
             ("costledger.prom", Array(snapshot.prometheusTextfile(prefix: metricPrefix).utf8)),
         ]
@@ -44,7 +46,8 @@ public struct NightlyReport {
             let page = ReportPage(
                 snapshot.pageInput(
                     costSummary: summary, budgets: budgets, recommendations: recommendations, externalAPI: externalAPI,
-                    reconciliation: reconciliation))
+                    reconciliation: reconciliation,
+                    lateEventsAndCorrections: ReportPage.LateEventsAndCorrections(lateEvents: lateEvents, corrections: corrections)))
             files.append(("report-\(date).html", page.bytes))
         }
         var written: [String] = []
