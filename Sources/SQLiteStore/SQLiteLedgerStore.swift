@@ -278,7 +278,16 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         // Only the conditions that apply, so SQLite can search the time index instead of walking it.
         var conditions: [String] = []
         var query = query
-        if let month = query.billingMonth {
+        var table = "events"
+        if query.lateOnly {
+            // Late events are few: through their partial index, never a walk of the time index
+            // (which SQLite would otherwise pick, to save sorting, and read every event of the range).
+            guard hasSection14Tables else { return nil }
+            table = "events INDEXED BY events_late"
+            conditions.append(query.billingMonth.map { "late_billing_month = \($0.index)" } ?? "late_billing_month IS NOT NULL")
+            if query.from != nil { conditions.append("ts_ms >= ?1") }
+            if query.to != nil { conditions.append("ts_ms < ?2") }
+        } else if let month = query.billingMonth {
             // Its own events that were not late, and the late events billed into it. In timestamp
             // order the late ones (of closed, so earlier, months) come first.
             query.from = Timestamp(millis: month.startMillis)
@@ -294,10 +303,6 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
             if query.to != nil { conditions.append("ts_ms < ?2") }
         }
         if query.tenantID != nil { conditions.append("tenant_id = ?3") }
-        if query.lateOnly {
-            guard hasSection14Tables else { return nil }
-            conditions.append("late_billing_month IS NOT NULL")
-        }
         var order = "ts_ms, seq"
         if let sequences = query.sequences {
             conditions.append("seq BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound)")
@@ -312,7 +317,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
             }
         }
         let statement = try connection.prepare(
-            "SELECT \(columns) FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            "SELECT \(columns) FROM \(table)" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
                 + " ORDER BY \(order)")
         bind(query, to: statement, tenant: true)
         return statement

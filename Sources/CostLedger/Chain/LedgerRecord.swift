@@ -102,13 +102,5 @@ public struct ChainHash: Sendable, Hashable, CustomStringConvertible {
 /// Appends the decimal digits of `value` without going through `String`.
 public func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
     if value < 0 { out.append(UInt8(ascii: "-")) }
-    let magnitude = value.magnitude
-    var divisor: UInt64 = 1
-    while divisor <= magnitude / 10 { divisor *= 10 }
-    var rest = magnitude
-    while divisor > 0 {
-        out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-        rest %= divisor
-        divisor /= 10
-    }
+    appendDigits(of: value.magnitude, minimumWidth: 1, to: &out)
 }

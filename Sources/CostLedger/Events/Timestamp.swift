@@ -129,18 +129,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     private static let latest = CivilDate(year: 9999, month: 12, day: 31)!.startMillis + CivilDate.millisPerDay - 1
 }
 
+/// Appends a non-negative `value` with at least `width` digits, zero-padded.
 @inline(__always)
 func appendDigits(_ value: Int64, _ width: Int, _ out: inout [UInt8]) {
-    var divisor: Int64 = 1
-    for _ in 1..<width { divisor *= 10 }
-    var rest = value
-    if rest >= divisor * 10 {
-        out.append(contentsOf: String(rest).utf8)
-        return
-    }
-    while divisor > 0 {
-        out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-        rest %= divisor
-        divisor /= 10
-    }
+    appendDigits(of: UInt64(value), minimumWidth: width, to: &out)
 }

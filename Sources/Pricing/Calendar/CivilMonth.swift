@@ -40,5 +40,12 @@ public struct CivilMonth: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// `YYYY-MM`.
     public var description: String { "\(pad(year, 4))-\(pad(month, 2))" }
 
+    /// Appends `YYYY-MM`, as ``description`` writes it, without building a `String`.
+    public func appendISO(to out: inout [UInt8]) {
+        appendDigits(of: UInt64(clamping: year), minimumWidth: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(of: UInt64(month), minimumWidth: 2, to: &out)
+    }
+
     public static func < (lhs: CivilMonth, rhs: CivilMonth) -> Bool { lhs.index < rhs.index }
 }

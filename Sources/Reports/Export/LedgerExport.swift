@@ -225,13 +225,18 @@ public struct LedgerExport {
         out.append(contentsOf: item.estimated ? Self.trueField : Self.falseField)
         if let tier = item.serviceTier {
             out.append(contentsOf: tier.rawValue.utf8)
-            for count in [
-                item.moreTokens.cacheWrite1h, item.moreTokens.inputAudio, item.moreTokens.inputImage, item.moreTokens.outputAudio,
-                item.moreTokens.outputImage, item.moreTokens.reasoning, item.webSearchRequests,
-            ] {
+            let more = item.moreTokens
+            func count(_ value: Int64) {
                 out.append(comma)
-                appendDecimal(count, to: &out)
+                appendDecimal(value, to: &out)
             }
+            count(more.cacheWrite1h)
+            count(more.inputAudio)
+            count(more.inputImage)
+            count(more.outputAudio)
+            count(more.outputImage)
+            count(more.reasoning)
+            count(item.webSearchRequests)
             out.append(comma)
             if let reported = item.providerCost { appendMoney(reported, to: &out) }
         } else {
@@ -240,7 +245,7 @@ public struct LedgerExport {
         out.append(comma)
         out.append(contentsOf: item.priceReference)
         out.append(comma)
-        out.append(contentsOf: item.billingMonth.description.utf8)
+        item.billingMonth.appendISO(to: &out)
         out.append(contentsOf: item.lateBillingMonth != nil ? Self.trueField : Self.falseField)
         if let adjusted = item.adjustsSequence {
             appendDecimal(adjusted, to: &out)
@@ -346,13 +351,8 @@ public struct LedgerExport {
 func appendMoney(_ money: Money, to out: inout [UInt8]) {
     if money.nanos < 0 { out.append(UInt8(ascii: "-")) }
     let magnitude = money.nanos.magnitude
-    appendDecimal(Int64(magnitude / 1_000_000_000), to: &out)
+    let (whole, fraction) = magnitude.quotientAndRemainder(dividingBy: 1_000_000_000)
+    appendDigits(of: whole, minimumWidth: 1, to: &out)
     out.append(UInt8(ascii: "."))
-    var fraction = magnitude % 1_000_000_000
-    var divisor: UInt64 = 100_000_000
-    while divisor > 0 {
-        out.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
-        fraction %= divisor
-        divisor /= 10
-    }
+    appendDigits(of: fraction, minimumWidth: 9, to: &out)
 }
