@@ -285,9 +285,8 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
             guard hasSection14Tables else { return nil }
             table = "events INDEXED BY events_late"
             conditions.append(query.billingMonth.map { "late_billing_month = \($0.index)" } ?? "late_billing_month IS NOT NULL")
-            if query.from != nil { conditions.append("ts_ms >= ?1") }
-            if query.to != nil { conditions.append("ts_ms < ?2") }
-        } else if let month = query.billingMonth {
+        }
+        if let month = query.billingMonth, !query.lateOnly {
             // Its own events that were not late, and the late events billed into it. In timestamp
             // order the late ones (of closed, so earlier, months) come first.
             query.from = Timestamp(millis: month.startMillis)

@@ -41,10 +41,11 @@ struct ExportRoute: Sendable {
         guard format == "csv" || format == "focus" else { throw APIError.badRequest("format must be csv or focus") }
         let exportFormat = try Self.exportFormat(format, focusVersion: request.uri.queryParameters["focus_version"], prices: prices)
 
+        let query = try Self.query(request, tenant: tenant)
+
         let pipe = ChunkPipe(capacity: Self.queuedChunks, stallTimeout: stallTimeout)
         guard work.open(pipe, on: context.channel) else { throw APIError.serviceUnavailable("the server is shutting down") }
         let reader = PipeReader(pipe)
-        let query = try Self.query(request, tenant: tenant)
         let (app, work, logger) = (app, work, context.logger)
         // Not a child of this request's task: the producer runs while the response streams.
         Task(executorPreference: work.exports) {
@@ -97,11 +98,11 @@ struct ExportRoute: Sendable {
 extension ExportRoute {
     /// The events `from`/`to` or `billing_month` select, for `tenant` or all.
     static func query(_ request: Request, tenant: String?) throws(APIError) -> RecordQuery {
-        guard let text = request.uri.queryParameters["billing_month"].map(String.init) else {
+        let params = request.uri.queryParameters
+        guard let text = params["billing_month"].map(String.init) else {
             let (from, to) = try request.period()
             return RecordQuery(from: from, to: to, tenantID: tenant)
         }
-        let params = request.uri.queryParameters
         guard params["from"] == nil, params["to"] == nil else { throw .badRequest("billing_month replaces from and to: give one or the other") }
         guard let month = CivilMonth(iso: text) else { throw .badRequest("billing_month must be a month YYYY-MM") }
         return RecordQuery(tenantID: tenant, billingMonth: month)
